@@ -1,0 +1,4 @@
+from tferrfix.cli import main
+
+if __name__ == "__main__":
+    main(prog_name="tferrfix")

@@ -1,0 +1,56 @@
+"""Incident -> ranked diagnoses, or the honest fallback when no pattern knows the case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tferrfix.diagnosis import Diagnosis
+from tferrfix.exceptions import meaning
+from tferrfix.incident import Incident
+from tferrfix.patterns import all_patterns
+from tferrfix.render.explain import explanation
+
+
+@dataclass
+class Fallback:
+    """What the exception type means, when no pattern matched."""
+
+    explained_type: str
+    meaning: str
+
+
+@dataclass
+class Outcome:
+    incident: Incident
+    diagnoses: list[Diagnosis] = field(default_factory=list)
+    fallback: Fallback | None = None
+    # tferrfix's own failures (a pattern that raised): reported in one line, never instead
+    # of the user's error.
+    internal_errors: list[str] = field(default_factory=list)
+
+    @property
+    def best(self) -> Diagnosis | None:
+        return self.diagnoses[0] if self.diagnoses else None
+
+
+def diagnose_incident(incident: Incident) -> Outcome:
+    outcome = Outcome(incident)
+    if incident.in_scope:
+        for pattern in all_patterns():
+            if not pattern.applies_to(incident):
+                continue
+            try:
+                found = pattern.match(incident)
+                if found is None:
+                    continue
+                found.fixes = pattern.fixes(incident, found)
+                found.explanation = explanation(found, incident)
+            except Exception as error:  # a broken pattern must not hide the others
+                outcome.internal_errors.append(f"{pattern.code} {pattern.name}: {error!r}")
+                continue
+            outcome.diagnoses.append(found)
+        outcome.diagnoses.sort(key=lambda d: (-d.confidence, d.code))
+    if not outcome.diagnoses:
+        explained, text = meaning(incident.mro)
+        outcome.fallback = Fallback(explained, text)
+    return outcome

@@ -1,0 +1,65 @@
+"""Image-like data lacks the channel axis a Conv or pooling layer needs.
+
+## What it means
+A `Conv2D` or pooling layer works on (samples, height, width, channels). Grey-scale
+images stored as (samples, height, width) have no channel axis, so the layer finds one axis
+too few; the same holds for `Conv1D` on (samples, steps) without a feature axis.
+
+## Why it happens
+MNIST-like data loaded as `(60000, 28, 28)`, audio or signals as `(samples, steps)`,
+images converted to grey-scale with `cv2.cvtColor`, which drops the channel axis.
+
+## Example
+```python
+model = keras.Sequential([keras.layers.Conv2D(32, 3, input_shape=(28, 28, 1)), ...])
+model.fit(x_train, y_train)        # x_train.shape == (60000, 28, 28)
+```
+Keras 3 (3.x):
+    Input 0 with name 'None' of layer 'conv2d_1' is incompatible with the layer: expected min_ndim=4, found ndim=3. Full shape received: (5, 28, 28)
+tf-keras 2.x:
+    Input 0 of layer "conv2d_1" is incompatible with the layer: expected min_ndim=4, found ndim=3. Full shape received: (5, 28, 28)
+
+## Fix
+```python
+x_train = x_train[..., np.newaxis]     # (60000, 28, 28) -> (60000, 28, 28, 1)
+```
+
+## Fix safety
+Safe for single-channel data: the values are unchanged, only an axis of size 1 is
+added. If the model was built for 3 channels, the data must be converted (or the model
+rebuilt) instead.
+
+## References
+"""
+
+from __future__ import annotations
+
+from tferrfix.diagnosis import Diagnosis
+from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes.snippets import rewrite_argument
+from tferrfix.incident import Incident
+from tferrfix.patterns.inputs._spec import MESSAGES, diagnose_family
+
+code = "TFE0102"
+name = "missing-channel-axis"
+family = "missing-channel-axis"
+exceptions = ("ValueError",)
+messages = MESSAGES
+examples = (
+    "Input 0 with name 'None' of layer 'conv2d_1' is incompatible with the layer: expected min_ndim=4, found ndim=3. Full shape received: (5, 28, 28)",
+    'Input 0 of layer "conv2d_1" is incompatible with the layer: expected min_ndim=4, found ndim=3. Full shape received: (5, 28, 28)',
+)
+
+
+def match(incident: Incident) -> Diagnosis | None:
+    return diagnose_family(__name__, incident, family)
+
+
+def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
+    frame = incident.user_frame
+    new_line = None
+    if frame is not None and frame.code:
+        new_line = rewrite_argument(frame.code, lambda a: f"{a}[..., np.newaxis]")
+    snippet = new_line or 'x = x[..., np.newaxis]'
+    return [Fix('Add the channel axis at the end', Applicability.DISPLAY_ONLY, snippet,
+                frame.file if frame else None, frame.line if frame else None)]

@@ -1,0 +1,82 @@
+"""Undo what terminals, notebooks and issue trackers do to a traceback before we parse it.
+
+Everything here is linear in the input: no regex used here can backtrack catastrophically.
+"""
+
+from __future__ import annotations
+
+import regex
+
+# CSI sequences (colours, cursor moves) and OSC sequences (titles, hyperlinks).
+_ANSI = regex.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_QUOTE = regex.compile(r"^[ \t]{0,3}>[ \t]?")
+_FENCE = regex.compile(r"^[ \t]*(?:```|~~~)[\w+-]*[ \t]*$")
+_BOLD = regex.compile(r"^\*\*(.+?)\*\*[ \t]*$")
+# Carriage-return progress bars ("12/100 [==>....] - ETA") leave only their last state.
+_CR_REWRITE = regex.compile(r"^.*\r(?!$)")
+
+
+def decode(data: bytes) -> str:
+    """Bytes from a file or a pipe, in whatever encoding they came, to text."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16", errors="replace")
+    return data.decode("utf-8", errors="replace")
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for input that is not text at all (an image, a pickle, a zip...)."""
+    sample = data[:8192]
+    if not sample:
+        return False
+    if sample[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return False
+    nul = sample.count(b"\x00")
+    if nul > len(sample) // 100 + 1:
+        return True
+    text = sample.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") + len(_CONTROL.findall(text))
+    return bad > len(text) // 10 + 4
+
+
+def clean_lines(text: str) -> list[str]:
+    """Split ``text`` into lines with colours, CRLF, control bytes, Markdown fences and
+    issue-tracker quoting removed."""
+    text = text.replace("\r\n", "\n")
+    lines = []
+    quoted = _mostly_quoted(text)
+    for raw in text.split("\n"):
+        line = _ANSI.sub("", raw)
+        if "\r" in line:
+            line = _CR_REWRITE.sub("", line).replace("\r", "")
+        line = _CONTROL.sub("", line)
+        if quoted:
+            # Nested quotes ("> > ") come from replies quoting a quote.
+            for _ in range(4):
+                stripped = _QUOTE.sub("", line, count=1)
+                if stripped == line:
+                    break
+                line = stripped
+        if _FENCE.match(line):
+            continue
+        bold = _BOLD.match(line)
+        if bold:
+            line = bold.group(1)
+        lines.append(line.rstrip())
+    return lines
+
+
+def _mostly_quoted(text: str) -> bool:
+    """Issue trackers quote a whole pasted block with '> '; strip quoting only then, so that a
+    '>' that belongs to the traceback (IPython's '---->' arrows, '>>>' prompts) stays."""
+    nonblank = 0
+    quoted = 0
+    for line in text.split("\n", 20000)[:20000]:
+        if not line.strip():
+            continue
+        nonblank += 1
+        if _QUOTE.match(line) and not line.lstrip().startswith((">>>", "-->", ">>")):
+            quoted += 1
+    return nonblank > 0 and quoted * 2 > nonblank

@@ -1,0 +1,230 @@
+"""Traceback text -> ``ParsedTraceback``.
+
+One pass over the cleaned lines with a small state machine. It knows CPython's format
+(including chained exceptions and 3.11 carets), IPython 7 and 8 / Jupyter / Colab renderings,
+frameless messages (a CI log that only kept the last line), and Keras' multi-line messages
+(graph-mode "in user code:" blocks, "Arguments received by ..." lists), which are kept inside
+the message they belong to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from tferrfix.incident import Frame, RaisedError
+from tferrfix.tracebacks.clean import clean_lines
+from tferrfix.tracebacks.paths import is_user_file
+
+_TB_HEADER = regex.compile(r"^\s*Traceback \(most recent call last\):\s*$")
+_JUPYTER_HEADER = regex.compile(
+    r"^(?P<type>[A-Za-z_][\w.]*)\s{2,}Traceback \(most recent call last\)\s*(?P<where>.*)$"
+)
+_CAUSE = regex.compile(r"^\s*The above exception was the direct cause of the following exception:")
+_CONTEXT = regex.compile(r"^\s*During handling of the above exception, another exception occurred:")
+_CPY_FRAME = regex.compile(
+    r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+?))?\s*(?:\*{1,2})?$'
+)
+_IPY8_FRAME = regex.compile(
+    r"^\s*File (?P<file>[^\s\"].*?):(?P<line>\d+)(?:, in (?P<func>.+))?$"
+)
+_IPY8_CELL = regex.compile(
+    r"^\s*(?:Cell|Input) In\s?\[\s*(?P<cell>\d*)\s*\](?:, line (?P<line>\d+))?"
+    r"(?:, in (?P<func>.+))?\s*$"
+)
+_IPY7_FRAME = regex.compile(
+    r"^(?P<file><ipython-input-[^>]+>|<command-\d+>|[^\s<>][^<>]*?\.pyx?) in (?P<func>[^\s(]+)\(.*$"
+)
+_IPY_CONTEXT = regex.compile(r"^\s*(?P<arrow>-*>)?\s*(?P<no>\d+)(?:\s(?P<code>.*))?$")
+_EXC_LINE = regex.compile(
+    r"^(?P<type>(?:[A-Za-z_]\w*\.){0,8}[A-Za-z_]\w*)(?::[ \t]?(?P<msg>.*))?$"
+)
+_ERRORISH = regex.compile(
+    r"(?:Error|Exception|Exit|Interrupt|Failure|Iteration|Exhausted)$"
+)
+# Lines that end a message: log lines, shell and REPL prompts, IDE footers.
+_NOISE_END = regex.compile(
+    r"^(?:\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?:? [IWEF]\w* "
+    r"|[IWEF]\d{4} \d\d:\d\d:\d\d"
+    r"|>>> |In \[\d+\]: |\$ |Process finished with exit code"
+    r"|-{20,}$)"
+)
+
+
+@dataclass
+class _Block:
+    frames: list[Frame] = field(default_factory=list)
+    type: str = ""
+    message_lines: list[str] = field(default_factory=list)
+    relation: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedTraceback:
+    """One traceback: its chain of exceptions (oldest first)."""
+
+    chain: tuple[RaisedError, ...]
+    first_line: int  # 0-based line of the input where it starts, for --all listings
+
+    @property
+    def error(self) -> RaisedError:
+        return self.chain[-1]
+
+
+def parse(text: str) -> list[ParsedTraceback]:
+    """Every traceback found in ``text``, in order. Empty when there is none."""
+    return _Parser(clean_lines(text)).run()
+
+
+def parse_last(text: str) -> ParsedTraceback | None:
+    found = parse(text)
+    return found[-1] if found else None
+
+
+class _Parser:
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.out: list[ParsedTraceback] = []
+        self.blocks: list[_Block] = []
+        self.start = 0
+        self.state = "outside"  # outside | frames | message
+        self.pending_relation: str | None = None
+        self.pending_frame: tuple[str, int | None, str] | None = None
+
+    # -- driver ------------------------------------------------------------------------
+    def run(self) -> list[ParsedTraceback]:
+        for index, line in enumerate(self.lines):
+            self.step(index, line)
+        self.flush()
+        return self.out
+
+    def step(self, index: int, line: str) -> None:
+        if _CAUSE.match(line) or _CONTEXT.match(line):
+            if self.blocks:
+                self.blocks[-1].relation = "cause" if _CAUSE.match(line) else "context"
+                self.pending_relation = self.blocks[-1].relation
+            self.state = "outside"
+            return
+        header = _JUPYTER_HEADER.match(line)
+        if _TB_HEADER.match(line) or header:
+            self.begin_block(index)
+            if header:
+                self.blocks[-1].type = header.group("type")
+            return
+        if self.state == "frames":
+            self.frame_line(index, line)
+        elif self.state == "message":
+            self.message_line(index, line)
+        else:
+            self.outside_line(index, line)
+
+    def begin_block(self, index: int) -> None:
+        if self.pending_relation is None:
+            self.flush()
+            self.start = index
+        self.pending_relation = None
+        self.blocks.append(_Block())
+        self.state = "frames"
+        self.pending_frame = None
+
+    # -- states --------------------------------------------------------------------------
+    def outside_line(self, index: int, line: str) -> None:
+        found = _EXC_LINE.match(line)
+        if found and found.group("msg") is not None and _is_error_name(found.group("type")):
+            # A message without its traceback: CI logs and pasted last lines.
+            if self.pending_relation is None:
+                self.flush()
+                self.start = index
+            self.pending_relation = None
+            self.blocks.append(_Block())
+            self.exception_line(found)
+
+    def frame_line(self, index: int, line: str) -> None:
+        block = self.blocks[-1]
+        if not line.strip():
+            return
+        for rx in (_CPY_FRAME, _IPY8_CELL, _IPY8_FRAME, _IPY7_FRAME):
+            found = rx.match(line)
+            if found:
+                self.add_frame(found)
+                return
+        context = _IPY_CONTEXT.match(line)
+        if context and self.pending_frame is not None:
+            if context.group("arrow"):
+                file, _, func = self.pending_frame
+                lineno = int(context.group("no"))
+                self.pending_frame = (file, lineno, func)
+                self.replace_last_frame(lineno, (context.group("code") or "").strip())
+            return
+        if line[:1].isspace() or line.startswith(("^", "~", "[Previous line", "...")):
+            if block.frames and not block.frames[-1].code and line.strip().strip("^~ "):
+                last = block.frames[-1]
+                block.frames[-1] = Frame(last.file, last.line, last.function,
+                                         line.strip(), last.is_user)
+            return
+        found = _EXC_LINE.match(line)
+        if found:
+            if block.type and found.group("type").split(".")[-1] != block.type.split(".")[-1]:
+                # Jupyter prints the type in the header; a different name here is code.
+                if found.group("msg") is None:
+                    return
+            self.exception_line(found)
+
+    def message_line(self, index: int, line: str) -> None:
+        if _NOISE_END.match(line):
+            self.state = "outside"
+            return
+        self.blocks[-1].message_lines.append(line)
+
+    # -- pieces --------------------------------------------------------------------------
+    def add_frame(self, found: regex.Match[str]) -> None:
+        groups = found.groupdict()
+        if "cell" in groups:
+            file = f"Cell In[{groups['cell']}]"
+        else:
+            file = groups["file"]
+        line = int(groups["line"]) if groups.get("line") else None
+        func = (groups.get("func") or "<module>").strip()
+        if func.startswith("<cell line:"):
+            func = "<module>"
+        self.blocks[-1].frames.append(Frame(file, line, func, "", is_user_file(file)))
+        self.pending_frame = (file, line, func)
+
+    def replace_last_frame(self, lineno: int, code: str) -> None:
+        frames = self.blocks[-1].frames
+        last = frames[-1]
+        frames[-1] = Frame(last.file, lineno, last.function, code, last.is_user)
+
+    def exception_line(self, found: regex.Match[str]) -> None:
+        block = self.blocks[-1]
+        block.type = found.group("type")
+        msg = found.group("msg")
+        block.message_lines = [msg] if msg is not None else []
+        self.state = "message"
+
+    def flush(self) -> None:
+        chain = []
+        for block in self.blocks:
+            if not block.type:
+                continue
+            qualified = block.type
+            message = "\n".join(block.message_lines).strip("\n")
+            chain.append(
+                RaisedError(
+                    type=qualified.split(".")[-1],
+                    qualified=qualified,
+                    message=message.strip(),
+                    frames=tuple(block.frames),
+                    relation=block.relation,
+                )
+            )
+        if chain:
+            self.out.append(ParsedTraceback(tuple(chain), self.start))
+        self.blocks = []
+        self.state = "outside"
+        self.pending_relation = None
+
+
+def _is_error_name(name: str) -> bool:
+    return bool(_ERRORISH.search(name.split(".")[-1]))
