@@ -95,8 +95,24 @@ def relate(
     if got == want - 1:
         return _one_axis_short(expected, found, want, layer_kind)
     if got == want + 1:
-        return "extra-axis"
+        return "extra-axis" if _has_removable_axis(expected, found) else "input-rank-mismatch"
     return "input-rank-mismatch"
+
+
+def _has_removable_axis(expected: Sequence[int | None] | None,
+                        found: Sequence[int | None]) -> bool:
+    """An extra axis is one of size 1 whose removal leaves the expected shape; without the
+    expected sizes, any size-1 axis after the batch axis will do."""
+    for index, size in enumerate(found):
+        if size != 1:
+            continue
+        rest = [*found[:index], *found[index + 1:]]
+        if expected is None:
+            if index > 0:
+                return True
+        elif same(expected, rest):
+            return True
+    return False
 
 
 def _one_axis_short(

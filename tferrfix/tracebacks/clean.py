@@ -15,6 +15,18 @@ _FENCE = regex.compile(r"^[ \t]*(?:```|~~~)[\w+-]*[ \t]*$")
 _BOLD = regex.compile(r"^\*\*(.+?)\*\*[ \t]*$")
 # Carriage-return progress bars ("12/100 [==>....] - ETA") leave only their last state.
 _CR_REWRITE = regex.compile(r"^.*\r(?!$)")
+# pytest prints the exception lines with an "E" gutter.
+_PYTEST_E = regex.compile(r"^E(?: {3,}| *$)")
+# A traceback flattened onto one line (log shippers, some issue forms): its structure is still
+# marked by these phrases, so a line break goes back in before each.
+_FLAT_BREAKS = regex.compile(
+    r"(?<=\S) +(?=Traceback \(most recent call last\):"
+    r"|File \"[^\"]+\", line \d+"
+    r"|During handling of the above exception"
+    r"|The above exception was the direct cause"
+    r"|(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception): )"
+)
+_MAX_LINE = 100_000
 
 
 def decode(data: bytes) -> str:
@@ -48,7 +60,7 @@ def clean_lines(text: str) -> list[str]:
     lines = []
     quoted = _mostly_quoted(text)
     for raw in text.split("\n"):
-        line = _ANSI.sub("", raw)
+        line = _ANSI.sub("", raw[:_MAX_LINE])
         if "\r" in line:
             line = _CR_REWRITE.sub("", line).replace("\r", "")
         line = _CONTROL.sub("", line)
@@ -60,6 +72,11 @@ def clean_lines(text: str) -> list[str]:
                     break
                 line = stripped
         if _FENCE.match(line):
+            continue
+        if _PYTEST_E.match(line):
+            line = line[1:].strip()
+        if "Traceback (most recent call last):" in line and ' File "' in line:
+            lines.extend(_unflatten(line))
             continue
         bold = _BOLD.match(line)
         if bold:
@@ -80,3 +97,16 @@ def _mostly_quoted(text: str) -> bool:
         if _QUOTE.match(line) and not line.lstrip().startswith((">>>", "-->", ">>")):
             quoted += 1
     return nonblank > 0 and quoted * 2 > nonblank
+
+
+def _unflatten(line: str) -> list[str]:
+    parts = _FLAT_BREAKS.split(line)
+    out: list[str] = []
+    for part in parts:
+        found = regex.match(r'(File "[^"]+", line \d+, in \S+) (.*)$', part)
+        if found:
+            # the frame's code followed it on the same line
+            out.extend(["  " + found.group(1), "    " + found.group(2)])
+        else:
+            out.append(part.rstrip())
+    return out

@@ -17,7 +17,8 @@ from tferrfix.incident import Frame, RaisedError
 from tferrfix.tracebacks.clean import clean_lines
 from tferrfix.tracebacks.paths import is_user_file
 
-_TB_HEADER = regex.compile(r"^\s*Traceback \(most recent call last\):\s*$")
+# Issue trackers glue inline-code backticks or quote marks to the header.
+_TB_HEADER = regex.compile(r"^[\s`>*]*Traceback \(most recent call last\):\s*$")
 _JUPYTER_HEADER = regex.compile(
     r"^(?P<type>[A-Za-z_][\w.]*)\s{2,}Traceback \(most recent call last\)\s*(?P<where>.*)$"
 )
@@ -27,7 +28,7 @@ _CPY_FRAME = regex.compile(
     r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+?))?\s*(?:\*{1,2})?$'
 )
 _IPY8_FRAME = regex.compile(
-    r"^\s*File (?P<file>[^\s\"].*?):(?P<line>\d+)(?:, in (?P<func>.+))?$"
+    r"^\s*File (?P<file>[^\s\"].*?):(?P<line>\d+)(?:,? in (?P<func>.+))?$"
 )
 _IPY8_CELL = regex.compile(
     r"^\s*(?:Cell|Input) In\s?\[\s*(?P<cell>\d*)\s*\](?:, line (?P<line>\d+))?"
@@ -72,9 +73,60 @@ class ParsedTraceback:
         return self.chain[-1]
 
 
+_PROSE_ERROR = regex.compile(
+    r"(?<![\w.])(?P<type>(?:[A-Za-z_]\w*\.){0,8}[A-Za-z_]\w*(?:Error|Exception)): (?P<msg>\S.*)$"
+)
+
+
 def parse(text: str) -> list[ParsedTraceback]:
     """Every traceback found in ``text``, in order. Empty when there is none."""
-    return _Parser(clean_lines(text)).run()
+    parser = _Parser(clean_lines(text))
+    found = parser.run()
+    if not found:
+        found = _from_prose(parser.lines, parser.orphan_frames)
+    if not found:
+        found = _from_native_crash(parser.lines)
+    return found
+
+
+# A process killed below Python leaves no exception, only these lines: the CPU lacks an
+# instruction set, TensorFlow's fatal log, or a native library that cannot be loaded.
+_NATIVE_CRASH = regex.compile(
+    r"^(?:.*\$ )?(?P<msg>(?:Illegal instruction|Segmentation fault|Aborted|Bus error)"
+    r"(?: \(core dumped\))?)\s*$"
+    r"|^(?:F\d{4} [\d:.]+ +\d+ |\d{4}-\d\d-\d\d[ T][\d:.]+: F |F )(?P<fatal>\S+\.cc:\d+\] .*\S)"
+    r"|^\S*.*?(?P<dso>Could not load dynamic library .*\S)"
+)
+NATIVE_CRASH_TYPE = "NativeCrash"
+
+
+def _from_native_crash(lines: list[str]) -> list[ParsedTraceback]:
+    """A crash without a Python exception, as a pseudo-exception ``NativeCrash`` whose
+    message holds every such line (the fatal log line usually explains the signal line)."""
+    found = []
+    first = None
+    for index, line in enumerate(lines):
+        match = _NATIVE_CRASH.match(line)
+        if match:
+            first = index if first is None else first
+            found.append(line.strip())
+    if not found or first is None:
+        return []
+    error = RaisedError(NATIVE_CRASH_TYPE, NATIVE_CRASH_TYPE, "\n".join(found))
+    return [ParsedTraceback((error,), first)]
+
+
+def _from_prose(lines: list[str], frames: list[Frame]) -> list[ParsedTraceback]:
+    """Last resort for a report that names the error in a sentence ("I get ValueError: ...")
+    and pastes the frames without the final line."""
+    for index in range(len(lines) - 1, -1, -1):
+        found = _PROSE_ERROR.search(lines[index])
+        if found and _is_error_name(found.group("type")):
+            qualified = found.group("type")
+            error = RaisedError(qualified.split(".")[-1], qualified, found.group("msg").strip(),
+                                tuple(frames))
+            return [ParsedTraceback((error,), index)]
+    return []
 
 
 def parse_last(text: str) -> ParsedTraceback | None:
@@ -91,6 +143,7 @@ class _Parser:
         self.state = "outside"  # outside | frames | message
         self.pending_relation: str | None = None
         self.pending_frame: tuple[str, int | None, str] | None = None
+        self.orphan_frames: list[Frame] = []  # frames of a traceback whose error line is lost
 
     # -- driver ------------------------------------------------------------------------
     def run(self) -> list[ParsedTraceback]:
@@ -130,6 +183,11 @@ class _Parser:
 
     # -- states --------------------------------------------------------------------------
     def outside_line(self, index: int, line: str) -> None:
+        if _CPY_FRAME.match(line) or _IPY7_FRAME.match(line):
+            # Frames pasted without their "Traceback" header (trimmed IPython output).
+            self.begin_block(index)
+            self.frame_line(index, line)
+            return
         found = _EXC_LINE.match(line)
         if found and found.group("msg") is not None and _is_error_name(found.group("type")):
             # A message without its traceback: CI logs and pasted last lines.
@@ -207,9 +265,12 @@ class _Parser:
         chain = []
         for block in self.blocks:
             if not block.type:
+                self.orphan_frames.extend(block.frames)
                 continue
             qualified = block.type
-            message = "\n".join(block.message_lines).strip("\n")
+            message = "\n".join(block.message_lines).strip()
+            if message.endswith("`") and message.count("`") % 2 == 1:
+                message = message[:-1].rstrip()  # the closing backtick of inline code
             chain.append(
                 RaisedError(
                     type=qualified.split(".")[-1],
