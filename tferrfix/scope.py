@@ -39,7 +39,8 @@ _MESSAGE_MARKERS: tuple[tuple[str, regex.Pattern[str]], ...] = (
         r"yet|Input (?:X )?contains NaN, infinity")),
     ("pandas", regex.compile(
         r"Length of values \(\d+\) does not match length of index|Columns must be same length as "
-        r"key|\bDataFrame\b.*\bhas no attribute\b|cannot reindex on an axis with duplicate labels")),
+        r"key|\bDataFrame\b.*\bhas no attribute\b"
+        r"|cannot reindex on an axis with duplicate labels")),
     ("jax", regex.compile(
         r"\bjax\b|XlaRuntimeError|got incompatible shapes for broadcasting|ConcretizationTypeError|"
         r"TracerArrayConversionError")),

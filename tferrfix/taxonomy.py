@@ -30,7 +30,8 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("missing-batch-axis", "inputs", "TFE0101",
      "one sample (or an unbatched tf.data dataset) is given where a batch is expected"),
     ("missing-channel-axis", "inputs", "TFE0102",
-     "image-like data lacks the channel axis a Conv/pooling layer needs, e.g. (N, 28, 28) for Conv2D"),
+     "image-like data lacks the channel axis a Conv/pooling layer needs, e.g. (N, 28, 28) "
+     "for Conv2D"),
     ("missing-feature-axis", "inputs", "TFE0103",
      "a 1-D array of N scalar samples is given where (N, features) is expected"),
     ("extra-axis", "inputs", "TFE0104",
@@ -82,13 +83,15 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("dataset-element-mismatch", "data", "TFE0404",
      "tf.data elements have inconsistent shapes"),
     ("savedmodel-signature-mismatch", "saving", "TFE0501",
-     "a loaded SavedModel / concrete function is called with inputs that match no traced signature"),
+     "a loaded SavedModel / concrete function is called with inputs that match no traced "
+     "signature"),
     ("keras3-saving-format", "saving", "TFE0502",
      "Keras 3 saving/loading rules: file extension, removed save_format, SavedModel directories"),
     ("keras3-removed-argument", "saving", "TFE0503",
      "a keyword older Keras accepted is rejected by Keras 3"),
     ("keras3-deserialization", "saving", "TFE0504",
-     "a model saved by another Keras version, or with unregistered custom objects, cannot be rebuilt"),
+     "a model saved by another Keras version, or with unregistered custom objects, cannot be "
+     "rebuilt"),
     ("no-gradients", "runtime", "TFE0601",
      "no gradient reaches any trainable variable"),
     ("user-shape-assertion", "runtime", "TFE0602",

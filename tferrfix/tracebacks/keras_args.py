@@ -18,7 +18,9 @@ _HEADER = regex.compile(
     r"|Call arguments received)\s*:\s*$"
 )
 _BULLET = regex.compile(r"^\s*[•*-]\s*(?P<name>\w+)=(?P<value>.*)$")
-_SHAPE = regex.compile(r"shape=(?P<shape>\((?:[^()]|\([^()]*\))*\)|\[[^\]]*\]|TensorShape\(\[[^\]]*\]\))")
+_SHAPE = regex.compile(
+    r"shape=(?P<shape>\((?:[^()]|\([^()]*\))*\)|\[[^\]]*\]|TensorShape\(\[[^\]]*\]\))"
+)
 _DTYPE = regex.compile(r"dtype=(?:tf\.|np\.|<dtype: ')?(?P<dtype>\w+)")
 _KIND = regex.compile(r"(?P<kind>tf\.Tensor|np\.ndarray|KerasTensor|tf\.RaggedTensor|SparseTensor)")
 

@@ -223,10 +223,10 @@ class _Parser:
             return
         found = _EXC_LINE.match(line)
         if found:
-            if block.type and found.group("type").split(".")[-1] != block.type.split(".")[-1]:
-                # Jupyter prints the type in the header; a different name here is code.
-                if found.group("msg") is None:
-                    return
+            renamed = found.group("type").split(".")[-1] != block.type.split(".")[-1]
+            if block.type and renamed and found.group("msg") is None:
+                # Jupyter prints the type in the header; a different bare name here is code.
+                return
             self.exception_line(found)
 
     def message_line(self, index: int, line: str) -> None:
@@ -238,10 +238,7 @@ class _Parser:
     # -- pieces --------------------------------------------------------------------------
     def add_frame(self, found: regex.Match[str]) -> None:
         groups = found.groupdict()
-        if "cell" in groups:
-            file = f"Cell In[{groups['cell']}]"
-        else:
-            file = groups["file"]
+        file = f"Cell In[{groups['cell']}]" if "cell" in groups else groups["file"]
         line = int(groups["line"]) if groups.get("line") else None
         func = (groups.get("func") or "<module>").strip()
         if func.startswith("<cell line:"):
