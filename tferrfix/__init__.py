@@ -9,7 +9,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "diagnose", "explain"]
+__all__ = [
+    "__version__",
+    "diagnose",
+    "explain",
+    "install",
+    "load_ipython_extension",
+    "uninstall",
+    "unload_ipython_extension",
+]
 
 if TYPE_CHECKING:
     from tferrfix.matching import Outcome
@@ -27,9 +35,39 @@ def explain(text: str, format: str = "text") -> str:
     return render(outcomes[-1], format)
 
 
-def diagnose(source: str) -> Outcome | None:
-    """The outcome (ranked diagnoses or the fallback) for the last traceback in ``source``."""
-    from tferrfix.api import outcomes_from_text
+def diagnose(source: str | BaseException) -> Outcome | None:
+    """The outcome (ranked diagnoses or the fallback) for a live exception, or for the last
+    traceback in a text."""
+    from tferrfix.api import outcome_from_exception, outcomes_from_text
 
+    if isinstance(source, BaseException):
+        return outcome_from_exception(source)
     outcomes = outcomes_from_text(source)
     return outcomes[-1] if outcomes else None
+
+
+def install(*, fmt: str = "text") -> None:
+    """Explain uncaught exceptions where they happen (scripts, threads, IPython, Jupyter)."""
+    from tferrfix.hook import install as _install
+
+    _install(fmt=fmt)
+
+
+def uninstall() -> None:
+    """Remove the hooks ``install()`` set, restoring the previous ones."""
+    from tferrfix.hook import uninstall as _uninstall
+
+    _uninstall()
+
+
+def load_ipython_extension(shell: object) -> None:
+    """``%load_ext tferrfix`` in IPython, Jupyter and Colab."""
+    from tferrfix.hook import load_ipython_extension as _load
+
+    _load(shell)
+
+
+def unload_ipython_extension(shell: object) -> None:
+    from tferrfix.hook import unload_ipython_extension as _unload
+
+    _unload(shell)

@@ -88,6 +88,27 @@ def _read(source: str) -> bytes:
         raise BadInput(f"cannot read {source}: {error.strerror or error}") from None
 
 
+@main.command(context_settings={"ignore_unknown_options": True,
+                                "allow_interspersed_args": False})
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
+              default="text", show_default=True, help="Format of the diagnosis on stderr.")
+@click.option("--report", type=click.Path(dir_okay=False),
+              help="Write the tferrfix/run-1 JSON report to this file.")
+@click.option("--color/--no-color", "colour", default=None)
+@click.argument("script")
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def run(fmt: str, report: str | None, colour: bool | None, script: str,
+        args: tuple[str, ...]) -> None:
+    """Run SCRIPT like `python SCRIPT ARGS...`; if it crashes, explain why.
+
+    The program's output passes through untouched; on a crash the original traceback comes
+    first, then the diagnosis (stderr). The exit code is the program's.
+    """
+    from tferrfix.runner import run_script
+
+    sys.exit(run_script(script, list(args), fmt=fmt, colour=colour, report=report))
+
+
 @main.group(invoke_without_command=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.pass_context

@@ -88,6 +88,8 @@ MEANINGS: dict[str, str] = {
 
 def mro_of(name: str) -> tuple[str, ...]:
     """The chain of base classes of a built-in or TensorFlow exception named ``name``."""
+    if not name:
+        return ("Exception", "BaseException")
     out = [name]
     seen = {name}
     while out[-1] in _PARENT:

@@ -95,24 +95,37 @@ def relate(
     if got == want - 1:
         return _one_axis_short(expected, found, want, layer_kind)
     if got == want + 1:
-        return "extra-axis" if _has_removable_axis(expected, found) else "input-rank-mismatch"
+        removable = _has_removable_axis(expected, found, layer_kind)
+        return "extra-axis" if removable else "input-rank-mismatch"
     return "input-rank-mismatch"
 
 
 def _has_removable_axis(expected: Sequence[int | None] | None,
-                        found: Sequence[int | None]) -> bool:
-    """An extra axis is one of size 1 whose removal leaves the expected shape; without the
-    expected sizes, any size-1 axis after the batch axis will do."""
-    for index, size in enumerate(found):
-        if size != 1:
+                        found: Sequence[int | None], layer_kind: str | None = None) -> bool:
+    return removable_axis(expected, found, layer_kind) is not None
+
+
+def removable_axis(expected: Sequence[int | None] | None, found: Sequence[int | None],
+                   layer_kind: str | None = None) -> int | None:
+    """The index of the axis of ``found`` that is one too many: an axis of size 1 whose
+    removal leaves the expected shape. Without the expected sizes, the first size-1 axis after
+    the batch axis - except the last axis of what a Conv or pooling layer reads, which is the
+    channel axis (one channel is real data: (8, 5, 40, 40, 1) is a sequence of grey images,
+    not an image with an axis too many). None when no axis qualifies."""
+    if not found:
+        return None
+    last = len(found) - 1
+    # Axis 0 last: for (1, 1, 224, 224, 3) the batch axis is the first one, the extra one next.
+    for index in [*range(1, len(found)), 0]:
+        if found[index] != 1:
             continue
         rest = [*found[:index], *found[index + 1:]]
         if expected is None:
-            if index > 0:
-                return True
+            if index > 0 and not (index == last and layer_kind in ("conv", "pool")):
+                return index
         elif same(expected, rest):
-            return True
-    return False
+            return index
+    return None
 
 
 def _one_axis_short(
@@ -124,6 +137,12 @@ def _one_axis_short(
     if expected is not None:
         batch_reading = same(expected[1:], found)
         last_axis_reading = same(expected[:-1], found)
+        if batch_reading and found and found[0] is None and not last_axis_reading and any(
+                size == 1 and same([*expected[:i], *expected[i + 1:]], found)
+                for i, size in enumerate(expected) if i > 0):
+            # (None, 3) for (None, 1, 3): the data is batched and lacks an axis of size 1 that
+            # the model's input shape has; reading None as a swallowed 1 would be far-fetched.
+            return "input-rank-mismatch"
         if batch_reading and (not last_axis_reading or found[0] is not None):
             return "missing-batch-axis"
         if last_axis_reading:
@@ -136,6 +155,12 @@ def _one_axis_short(
     if want == 2:
         # (N,) where (N, features) is wanted; a symbolic batch axis means the data is batched.
         return "missing-feature-axis" if len(found) == 1 else "input-rank-mismatch"
+    if found and found[0] == 1:
+        # A batch of one: the batch axis is there, the last axis is missing - the features
+        # per step of (1, steps), the channels of (1, height, width).
+        if want == 3 and layer_kind not in ("conv", "pool"):
+            return "missing-feature-axis"
+        return "missing-channel-axis"
     if layer_kind == "rnn":
         # (samples, steps) or (steps, features)? Only the live array can tell.
         return "input-rank-mismatch"

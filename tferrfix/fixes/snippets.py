@@ -8,6 +8,7 @@ callers fall back to a generic snippet built from the facts.
 from __future__ import annotations
 
 import ast
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,7 +33,10 @@ def _calls(code: str) -> list[tuple[ast.Call, str]]:
     source = code.strip()
     for candidate in (source, source.rstrip(":"), f"({source})"):
         try:
-            tree = ast.parse(candidate)
+            with warnings.catch_warnings():
+                # user lines may hold Windows paths: "invalid escape sequence" is not ours
+                warnings.simplefilter("ignore")
+                tree = ast.parse(candidate)
         except SyntaxError:
             continue
         return [(node, candidate) for node in ast.walk(tree) if isinstance(node, ast.Call)]
@@ -95,7 +99,9 @@ def picks_one_element(expression: str) -> bool:
     """True for ``x_test[5]``, ``images[i]``, ``batch[0]``: indexing that drops the first axis
     (as opposed to slicing, ``x[5:6]``, which keeps it)."""
     try:
-        node = ast.parse(expression.strip(), mode="eval").body
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            node = ast.parse(expression.strip(), mode="eval").body
     except SyntaxError:
         return False
     if not isinstance(node, ast.Subscript):

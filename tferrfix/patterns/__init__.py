@@ -64,7 +64,8 @@ class Pattern:
         return tuple(self.module.examples)
 
     def applies_to(self, incident: Incident) -> bool:
-        return incident.is_a(*self.exceptions)
+        # A bare message has no exception name: every pattern may read it.
+        return incident.exception_type == "" or incident.is_a(*self.exceptions)
 
     def match(self, incident: Incident) -> Diagnosis | None:
         result: Diagnosis | None = self.module.match(incident)

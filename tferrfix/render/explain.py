@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
+from tferrfix.render.live_context import live_context
 from tferrfix.shapes import show
 
 if TYPE_CHECKING:
@@ -54,4 +55,7 @@ def explanation(diagnosis: Diagnosis, incident: Incident) -> str:
     text = template.render(context(diagnosis, incident))
     # Collapse the blank lines that template control blocks leave behind.
     paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
+    context_paragraph = live_context(incident)
+    if context_paragraph:
+        paragraphs.append(context_paragraph)
     return "\n\n".join(paragraphs)

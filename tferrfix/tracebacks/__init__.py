@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from tferrfix.exceptions import mro_of
 from tferrfix.incident import Frame, Incident
-from tferrfix.scope import classify
 from tferrfix.tracebacks.keras_args import call_arguments
 from tferrfix.tracebacks.parse import ParsedTraceback, parse, parse_last
 from tferrfix.tracebacks.user_code import user_code_frames
@@ -14,6 +13,8 @@ __all__ = ["ParsedTraceback", "incident_from_parsed", "incidents_from_text", "pa
 
 def incident_from_parsed(parsed: ParsedTraceback) -> Incident:
     """The Incident of one parsed traceback (``source="text"``)."""
+    from tferrfix.scope import classify  # scope reads paths from this package
+
     framework, in_scope = classify(parsed.chain)
     evidence = []
     for error in reversed(parsed.chain):

@@ -13,6 +13,8 @@ _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _QUOTE = regex.compile(r"^[ \t]{0,3}>[ \t]?")
 _FENCE = regex.compile(r"^[ \t]*(?:```|~~~)[\w+-]*[ \t]*$")
 _BOLD = regex.compile(r"^\*\*(.+?)\*\*[ \t]*$")
+# "**InvalidArgumentError:**  message": only the exception name in bold.
+_BOLD_NAME = regex.compile(r"^\*\*([A-Za-z_][\w.]*:)\*\*")
 # Carriage-return progress bars ("12/100 [==>....] - ETA") leave only their last state.
 _CR_REWRITE = regex.compile(r"^.*\r(?!$)")
 # pytest prints the exception lines with an "E" gutter.
@@ -81,6 +83,7 @@ def clean_lines(text: str) -> list[str]:
         bold = _BOLD.match(line)
         if bold:
             line = bold.group(1)
+        line = _BOLD_NAME.sub(r"\1", line)
         lines.append(line.rstrip())
     return lines
 

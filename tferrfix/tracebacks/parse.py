@@ -35,8 +35,10 @@ _IPY8_CELL = regex.compile(
     r"(?:, in (?P<func>.+))?\s*$"
 )
 _IPY7_FRAME = regex.compile(
-    r"^(?P<file><ipython-input-[^>]+>|<command-\d+>|[^\s<>][^<>]*?\.pyx?) in (?P<func>[^\s(]+)\(.*$"
+    r"^(?P<file><ipython-input-[^>]+>|<command-\d+>|[^\s<>][^<>]*?\.pyx?) in "
+    r"(?P<func>[^\s(]+)(?:\(.*)?$"
 )
+_WINDOWS_PATH = regex.compile(r"^[A-Za-z]:[\\/]")
 _IPY_CONTEXT = regex.compile(r"^\s*(?P<arrow>-*>)?\s*(?P<no>\d+)(?:\s(?P<code>.*))?$")
 _EXC_LINE = regex.compile(
     r"^(?P<type>(?:[A-Za-z_]\w*\.){0,8}[A-Za-z_]\w*)(?::[ \t]?(?P<msg>.*))?$"
@@ -116,17 +118,44 @@ def _from_native_crash(lines: list[str]) -> list[ParsedTraceback]:
     return [ParsedTraceback((error,), first)]
 
 
+# TensorFlow's C++ status codes, as they appear in logs of other front ends.
+_STATUS = regex.compile(
+    r"\b(?P<status>INVALID_ARGUMENT|RESOURCE_EXHAUSTED|FAILED_PRECONDITION|NOT_FOUND|"
+    r"UNIMPLEMENTED|OUT_OF_RANGE): (?P<msg>\S.*)$"
+)
+
+
+def _status_class(status: str) -> str:
+    return "".join(part.capitalize() for part in status.split("_")) + "Error"
+
+
 def _from_prose(lines: list[str], frames: list[Frame]) -> list[ParsedTraceback]:
     """Last resort for a report that names the error in a sentence ("I get ValueError: ...")
     and pastes the frames without the final line."""
     for index in range(len(lines) - 1, -1, -1):
         found = _PROSE_ERROR.search(lines[index])
+        status = None if found else _STATUS.search(lines[index])
+        if status:
+            name = _status_class(status.group("status"))
+            error = RaisedError(name, name, status.group("msg").strip(), tuple(frames))
+            return [ParsedTraceback((error,), index)]
         if found and _is_error_name(found.group("type")):
             qualified = found.group("type")
             error = RaisedError(qualified.split(".")[-1], qualified, found.group("msg").strip(),
                                 tuple(frames))
             return [ParsedTraceback((error,), index)]
     return []
+
+
+def bare_message(text: str) -> ParsedTraceback | None:
+    """Input that is only an error message, without an exception name ("A `Concatenate` layer
+    requires ..."): one error of unknown type. Callers keep it only if a pattern recognises
+    it, so that arbitrary text is not taken for an error."""
+    lines = [line for line in clean_lines(text) if line.strip()]
+    if not lines or len(lines) > 200:
+        return None
+    error = RaisedError("", "", "\n".join(lines).strip())
+    return ParsedTraceback((error,), 0)
 
 
 def parse_last(text: str) -> ParsedTraceback | None:
@@ -161,9 +190,15 @@ class _Parser:
             return
         header = _JUPYTER_HEADER.match(line)
         if _TB_HEADER.match(line) or header:
+            carried: list[str] = []
+            if header and self.blocks and not self.blocks[-1].frames and \
+                    self.blocks[-1].type.split(".")[-1] == header.group("type").split(".")[-1]:
+                # "ValueError: msg" pasted above the notebook's traceback of the same error
+                carried = self.blocks.pop().message_lines
             self.begin_block(index)
             if header:
                 self.blocks[-1].type = header.group("type")
+                self.blocks[-1].message_lines = carried
             return
         if self.state == "frames":
             self.frame_line(index, line)
@@ -222,7 +257,7 @@ class _Parser:
                                          line.strip(), last.is_user)
             return
         found = _EXC_LINE.match(line)
-        if found:
+        if found and not _WINDOWS_PATH.match(line):
             renamed = found.group("type").split(".")[-1] != block.type.split(".")[-1]
             if block.type and renamed and found.group("msg") is None:
                 # Jupyter prints the type in the header; a different bare name here is code.
@@ -233,7 +268,15 @@ class _Parser:
         if _NOISE_END.match(line):
             self.state = "outside"
             return
-        self.blocks[-1].message_lines.append(line)
+        block = self.blocks[-1]
+        if not _is_error_name(block.type):
+            # The line taken for the exception was not one ("Node: ...", a footer such as
+            # "train_step"); a real exception line further down replaces it.
+            found = _EXC_LINE.match(line)
+            if found and _is_error_name(found.group("type")):
+                self.exception_line(found)
+                return
+        block.message_lines.append(line)
 
     # -- pieces --------------------------------------------------------------------------
     def add_frame(self, found: regex.Match[str]) -> None:
@@ -266,6 +309,13 @@ class _Parser:
                 continue
             qualified = block.type
             message = "\n".join(block.message_lines).strip()
+            if not _is_error_name(qualified) and "." not in qualified:
+                # Not an exception name after all: keep the whole line as the message of an
+                # error of unknown type, which every pattern may read.
+                first = f"{qualified}: {block.message_lines[0]}" if block.message_lines \
+                    else qualified
+                message = "\n".join([first, *block.message_lines[1:]]).strip()
+                qualified = ""
             if message.endswith("`") and message.count("`") % 2 == 1:
                 message = message[:-1].rstrip()  # the closing backtick of inline code
             chain.append(

@@ -1,0 +1,23 @@
+# Reproduces keras-team/keras#11582: a custom loss built by a closure over the whole training
+# input (x_true, 1000 samples) is combined element-wise with the per-batch y_true/y_pred, so
+# with batches of 10 the shapes are (10, 1) vs (1000, 1). Here the data comes as a batched
+# tf.data.Dataset, so the batch size is unknown when the step is traced and the clash
+# surfaces at run time.
+import numpy as np
+import tensorflow as tf
+import keras
+from keras import layers, ops
+
+training_data = np.random.rand(1000, 1).astype("float32")
+training_label = (training_data ** 2).astype("float32")
+
+# pass x through the targets so that the loss sees the x of the current batch
+def loss(y_true_and_x, y_pred):
+    y_true, x_true = y_true_and_x[:, :1], y_true_and_x[:, 1:]
+    return ops.mean(ops.square(y_pred - y_true) + ops.square(y_true - x_true), axis=-1)
+
+model_custom = keras.Sequential([keras.Input((1,)), layers.Dense(16, activation="relu"), layers.Dense(1)])
+model_custom.compile(optimizer="adam", loss=loss)
+dataset = tf.data.Dataset.from_tensor_slices(
+    (training_data, np.concatenate([training_label, training_data], axis=1))).batch(10)
+model_custom.fit(dataset, epochs=1, verbose=0)

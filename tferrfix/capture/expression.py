@@ -1,0 +1,207 @@
+"""The failing call in the user's frame and its arguments, evaluated without side effects.
+
+``executing`` finds the exact AST node that was running when the exception left the user's
+frame; ``pure_eval`` evaluates the call's receiver and arguments only where that needs no
+function call (names, attributes, constants, safe containers). One more step ``pure_eval``
+leaves out on purpose is done here by arithmetic on shapes: ``x_test[5]`` is described from
+``x_test``'s shape, without calling its ``__getitem__``.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from types import FrameType, TracebackType
+from typing import Any
+
+from tferrfix.capture.describe import describe
+from tferrfix.capture.keras_objects import (
+    describe_model,
+    describe_signatures,
+    is_concrete_function,
+    is_model,
+    is_saved_model,
+    model_input_shape,
+)
+from tferrfix.incident import Evidence
+
+_DATA_METHODS = {"predict", "fit", "evaluate", "predict_on_batch", "train_on_batch",
+                 "test_on_batch", "call", "__call__"}
+_TARGET_KEYWORDS = ("y",)
+
+
+@dataclass
+class CallEvidence:
+    evidence: list[Evidence] = field(default_factory=list)
+    expression: str | None = None
+
+
+def failing_node(tb: TracebackType) -> ast.AST | None:
+    try:
+        import executing
+
+        return executing.Source.executing(tb).node
+    except Exception:
+        return None
+
+
+def _enclosing_call(node: ast.AST | None) -> ast.Call | None:
+    while node is not None:
+        if isinstance(node, ast.Call):
+            return node
+        node = getattr(node, "parent", None)
+    return None
+
+
+def evidence_of_call(tb: TracebackType) -> CallEvidence:
+    """Evidence for the failing call of the frame ``tb`` points to."""
+    frame = tb.tb_frame
+    call = _enclosing_call(failing_node(tb))
+    if call is None:
+        return CallEvidence()
+    try:
+        import pure_eval
+
+        evaluator = pure_eval.Evaluator.from_frame(frame)
+    except Exception:
+        return CallEvidence()
+    out = CallEvidence(expression=ast.unparse(call))
+    receiver_node, method = _receiver(call)
+    receiver = _value(evaluator, frame, receiver_node) if receiver_node is not None else None
+    receiver_is_model = receiver is not None and is_model(receiver[1])
+    if receiver is not None:
+        text, obj = receiver
+        if receiver_is_model:
+            out.evidence.append(describe_model(obj, text))
+        elif is_saved_model(obj) or is_concrete_function(obj):
+            out.evidence.append(describe_signatures(obj, text))
+    feeds_model = receiver_is_model and method in _DATA_METHODS
+    model_shape = model_input_shape(receiver[1]) if receiver is not None and feeds_model \
+        else None
+    received = _received_arguments(tb, receiver[1] if receiver is not None else None)
+    for position, node in enumerate(call.args):
+        found = _value(evaluator, frame, node)
+        if found is None and position < len(received):
+            # `model.predict(np.array(...))`: the value is not evaluated again (that would
+            # call code) but read where the callee received it.
+            found = (ast.unparse(node), received[position])
+        if found is None:
+            continue
+        role = None
+        extra: dict[str, Any] = {}
+        if feeds_model and position == 0:
+            role = "model-input"
+            if model_shape is not None:
+                extra["model_input_shape"] = list(model_shape)
+        elif feeds_model and position == 1 and method in ("fit", "evaluate", "train_on_batch"):
+            role = "targets"
+        out.evidence.append(_describe(found, role, extra))
+    for keyword in call.keywords:
+        if keyword.arg is None:
+            continue
+        found = _value(evaluator, frame, keyword.value)
+        if found is None:
+            continue
+        role = None
+        extra = {}
+        if feeds_model and keyword.arg == "x":
+            role = "model-input"
+            if model_shape is not None:
+                extra["model_input_shape"] = list(model_shape)
+        elif feeds_model and keyword.arg in _TARGET_KEYWORDS:
+            role = "targets"
+        out.evidence.append(_describe(found, role, extra))
+    return out
+
+
+def _received_arguments(tb: TracebackType, receiver: Any) -> tuple[Any, ...]:
+    """The positional arguments as the next frame (the callee, or Keras' error-handling
+    wrapper around it) received them, when that frame shows them unambiguously."""
+    callee = tb.tb_next
+    if callee is None or receiver is None:
+        return ()
+    local = callee.tb_frame.f_locals
+    args = local.get("args")
+    if isinstance(args, tuple) and args and args[0] is receiver:
+        return args[1:]
+    if local.get("self") is receiver and "x" in local:
+        return (local["x"],)
+    return ()
+
+
+def _receiver(call: ast.Call) -> tuple[ast.expr | None, str]:
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.value, func.attr
+    if isinstance(func, ast.Name):
+        return func, "__call__"
+    return None, ""
+
+
+class _Shaped:
+    """A stand-in for ``array[index]``: its shape and dtype, computed, not fetched."""
+
+    def __init__(self, base: Any, shape: tuple[int | None, ...]) -> None:
+        self.shape = shape
+        self.dtype = getattr(base, "dtype", None)
+        self.kind = "array" if type(base).__module__.startswith("numpy") else "tensor"
+
+
+def _describe(found: tuple[str, Any], role: str | None, extra: dict[str, Any]) -> Evidence:
+    subject, value = found
+    if isinstance(value, _Shaped):
+        details = dict(extra)
+        if role:
+            details["role"] = role
+        dtype = getattr(value.dtype, "name", None) or (str(value.dtype) if value.dtype else None)
+        return Evidence(subject, value.kind, value.shape, dtype, "live", tuple(details.items()))
+    return describe(value, subject, role=role, extra=extra)
+
+
+def _value(evaluator: Any, frame: FrameType, node: ast.expr) -> tuple[str, Any] | None:
+    text = ast.unparse(node)
+    try:
+        return text, evaluator[node]
+    except Exception:
+        pass
+    if isinstance(node, ast.Subscript):
+        base = _value(evaluator, frame, node.value)
+        if base is None:
+            return None
+        shape = _indexed_shape(base[1], node.slice, evaluator)
+        if shape is not None:
+            return text, _Shaped(base[1], shape)
+    return None
+
+
+def _indexed_shape(base: Any, index: ast.expr, evaluator: Any) -> tuple[int | None, ...] | None:
+    shape = getattr(base, "shape", None)
+    try:
+        dims = tuple(None if d is None else int(d) for d in shape)  # type: ignore[union-attr]
+    except Exception:
+        return None
+    if not dims:
+        return None
+    if isinstance(index, ast.Slice):
+        start, stop, step = (_int(evaluator, part) for part in (index.lower, index.upper,
+                                                                 index.step))
+        if dims[0] is None:
+            return (None, *dims[1:])
+        length = len(range(dims[0])[slice(start, stop, step)])
+        return (length, *dims[1:])
+    if isinstance(index, ast.Tuple):
+        return None
+    value = _int(evaluator, index)
+    if value is None:
+        return None
+    return dims[1:]
+
+
+def _int(evaluator: Any, node: ast.expr | None) -> int | None:
+    if node is None:
+        return None
+    try:
+        value = evaluator[node]
+    except Exception:
+        return None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -1,0 +1,76 @@
+"""Shared by the layer patterns: read the op, node, layer name and shapes that TensorFlow and
+Keras print around a shape error (graph-mode shape inference, runtime kernels, Keras 3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import regex
+
+from tferrfix.shapes import Shape, parse_shape
+
+SHAPE = r"(?:\[[^\[\]]*\]|\([^()]*\))"  # one printed shape, [?,28,28,1] or (None, 28)
+
+# "... for '{{node conv2d_1/Conv2D}} = Conv2D[...]" (TF2) or "for 'conv2d_1/Conv2D' (op: 'Conv2D')" (TF1)
+_NODE = regex.compile(r"for '(?:\{\{node )?(?P<node>[^'{}\s]+)(?:\}\})?")
+_OP = regex.compile(r"\(op: '(?P<op>\w+)'\)|\}\} = (?P<op2>\w+)\[|\[Op:(?!__)(?P<op3>\w+)\]|Node: [^=\]]+ = (?P<op4>\w+)\[")
+_INPUT_SHAPES = regex.compile(r"with input shapes: (?P<shapes>\[[^\]]*\](?:, \[[^\]]*\])*)")
+_ONE = regex.compile(r"\([^()]*\)|\[[^\[\]()]*\]")
+_TF_KERAS_LAYER = regex.compile(r"calling layer [\"'](?P<layer>[^\"']+)[\"'](?: \(type (?P<type>\w+)\))?")
+_KERAS3_LAYER = regex.compile(r"calling (?P<type>\w+)\.call\(\)")
+_DATA_FORMAT = regex.compile(r"data_format=\"(?P<fmt>\w+)\"")
+
+
+def shape_of(text: str | None) -> Shape | None:
+    """A printed shape, also Keras 3's space-separated ``[None 32 148 1]``."""
+    if text is None:
+        return None
+    text = text.strip()
+    if "," not in text and " " in text.strip("[]() "):
+        text = text[0] + ",".join(text[1:-1].split()) + text[-1]
+    return parse_shape(text)
+
+
+def shapes_in(text: str | None) -> list[Shape]:
+    """Every printed shape in ``text``, in order."""
+    out = []
+    for piece in _ONE.findall(text or ""):
+        shape = shape_of(piece)
+        if shape is not None:
+            out.append(shape)
+    return out
+
+
+def op_info(text: str) -> dict[str, Any]:
+    """The op, node, layer and input shapes a TensorFlow message names, when it names them."""
+    node = _NODE.search(text)
+    op = _OP.search(text)
+    shapes = _INPUT_SHAPES.search(text)
+    tf_layer = _TF_KERAS_LAYER.search(text)
+    k3_layer = _KERAS3_LAYER.search(text)
+    fmt = _DATA_FORMAT.search(text)
+    node_name = node["node"] if node else None
+    layer = tf_layer["layer"] if tf_layer else None
+    if layer is None and node_name and "/" in node_name:
+        layer = node_name.split("/")[-2]
+    layer_type = (tf_layer["type"] if tf_layer else None) or (k3_layer["type"] if k3_layer else None)
+    op_name = None
+    if op:
+        op_name = op["op"] or op["op2"] or op["op3"] or op["op4"]
+    return {
+        "node": node_name,
+        "op": op_name,
+        "layer": layer,
+        "layer_type": layer_type,
+        "input_shapes": shapes_in(shapes["shapes"]) if shapes else [],
+        "data_format": fmt["fmt"] if fmt else None,
+    }
+
+
+def first_message(incident, rx: regex.Pattern[str]) -> tuple[regex.Match[str], str] | None:
+    """The first match of ``rx`` over the incident's messages, with the message it came from."""
+    for text in incident.messages:
+        found = rx.search(text, timeout=1.0)
+        if found:
+            return found, text
+    return None

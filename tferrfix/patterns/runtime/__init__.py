@@ -1,0 +1,2 @@
+"""Training, assertions, runtime: no gradients, failed assertions, out of memory, broken
+installations."""

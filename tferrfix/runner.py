@@ -1,0 +1,155 @@
+"""``tferrfix run script.py [args]``: run a program exactly as ``python script.py`` would, and
+diagnose it if it crashes.
+
+Same ``__main__``, ``sys.argv``, ``sys.path[0]`` (the script's folder), ``__file__`` and
+working directory; the program's own stdout and stderr pass through untouched. On a crash the
+original traceback is printed first, as Python prints it, then the diagnosis. Exit codes are
+Python's: 0, the code of ``SystemExit``, 1 for an uncaught exception, 130 for Ctrl-C, and 2
+when the script cannot be opened.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import importlib.machinery
+import json
+import os
+import sys
+import time
+import tokenize
+import traceback
+import types
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from tferrfix.api import report_exception
+
+RUN_SCHEMA = "tferrfix/run-1"
+
+
+@dataclass
+class RunResult:
+    exit_code: int
+    seconds: float
+    diagnosis: dict[str, Any] | None
+
+
+def run_script(script: str, args: list[str], *, fmt: str = "text",
+               colour: bool | None = None, report: str | None = None) -> int:
+    path = os.path.abspath(script)
+    if not os.path.isfile(path):
+        sys.stderr.write(f"tferrfix run: can't open file {script!r}: "
+                         "[Errno 2] No such file or directory\n")
+        return 2
+    result = _run(path, script, args, fmt, colour)
+    if report:
+        _write_report(report, script, [script, *args], result)
+    return result.exit_code
+
+
+def _run(path: str, script: str, args: list[str], fmt: str, colour: bool | None) -> RunResult:
+    saved_argv, saved_path0 = sys.argv[:], sys.path[0] if sys.path else None
+    sys.argv = [script, *args]
+    if sys.path:
+        sys.path[0] = os.path.dirname(path)
+    else:
+        sys.path.insert(0, os.path.dirname(path))
+    started = time.perf_counter()
+    diagnosis = None
+    try:
+        _execute(path)
+        code = 0
+    except SystemExit as stop:
+        code = _exit_code(stop)
+    except KeyboardInterrupt as interrupt:
+        _print_original(interrupt, path)
+        code = 130
+    except BaseException as error:  # the user's crash: shown as Python shows it, then explained
+        _print_original(error, path)
+        outcome = report_exception(error, sys.stderr, fmt=fmt, colour=colour,
+                                   skip_files=(__file__,))
+        if outcome is not None:
+            from tferrfix.render.report import to_json
+
+            diagnosis = to_json(outcome)
+        code = 1
+    finally:
+        sys.argv = saved_argv
+        if saved_path0 is not None and sys.path:
+            sys.path[0] = saved_path0
+        _flush()
+    return RunResult(code, time.perf_counter() - started, diagnosis)
+
+
+def _execute(path: str) -> None:
+    """Run the file as the ``__main__`` module, the way the interpreter does for
+    ``python path``: same globals (``__file__``, ``__spec__ = None``, a source loader), same
+    ``sys.modules["__main__"]``, and ``sys.argv[0]`` left as the user typed it."""
+    with tokenize.open(path) as handle:  # honours the file's encoding declaration
+        source = handle.read()
+    code = compile(source, path, "exec", dont_inherit=True)
+    module = types.ModuleType("__main__")
+    module.__file__ = path
+    module.__loader__ = importlib.machinery.SourceFileLoader("__main__", path)
+    module.__spec__ = None
+    module.__builtins__ = builtins  # type: ignore[attr-defined]
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = module
+    try:
+        exec(code, module.__dict__)
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
+
+
+def _exit_code(stop: SystemExit) -> int:
+    if stop.code is None:
+        return 0
+    if isinstance(stop.code, int):
+        return stop.code
+    sys.stderr.write(f"{stop.code}\n")
+    return 1
+
+
+def _trimmed(tb: TracebackType | None, path: str) -> TracebackType | None:
+    """The traceback from the script's first frame on, as Python would print it."""
+    start = tb
+    while start is not None and start.tb_frame.f_code.co_filename != path:
+        start = start.tb_next
+    return start or tb
+
+
+def _print_original(error: BaseException, path: str) -> None:
+    _flush()
+    error.__traceback__ = _trimmed(error.__traceback__, path)
+    try:
+        traceback.print_exception(type(error), error, error.__traceback__)
+    except Exception:
+        sys.stderr.write(f"{type(error).__name__}: <message unavailable>\n")
+    sys.stderr.flush()
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+
+
+def _write_report(report: str, script: str, argv: list[str], result: RunResult) -> None:
+    data = {
+        "schema": RUN_SCHEMA,
+        "script": script,
+        "argv": argv,
+        "exit_code": result.exit_code,
+        "attempts": [{"exit_code": result.exit_code, "seconds": round(result.seconds, 3),
+                      "diagnosis": result.diagnosis, "fix_applied": None}],
+        "fixed": False,
+        "patch": None,
+    }
+    try:
+        with open(report, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, indent=1)
+    except OSError as error:
+        sys.stderr.write(f"tferrfix: could not write the report {report}: {error}\n")
