@@ -12,13 +12,19 @@ from tferrfix.patterns import by_code
 from tferrfix.tracebacks.clean import decode
 
 CASES = cases()
-# Cases that fail today, with the reason; each is an open item (a green one is removed by hand).
-GAPS_FILE = Path(__file__).parent / "known_gaps.txt"
-KNOWN_GAPS = {
-    line.split("  ", 1)[0]: line.split("  ", 1)[-1].strip()
-    for line in GAPS_FILE.read_text(encoding="utf-8").splitlines()
-    if line.strip() and not line.startswith("#")
-} if GAPS_FILE.exists() else {}
+
+
+def load_gaps(name: str) -> dict[str, str]:
+    """Known gaps: ``case-id  reason`` per line; each is an open item, removed when fixed."""
+    path = Path(__file__).parent / name
+    if not path.exists():
+        return {}
+    return {line.split("  ", 1)[0]: line.split("  ", 1)[-1].strip()
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")}
+
+
+KNOWN_GAPS = load_gaps("known_gaps.txt")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

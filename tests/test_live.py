@@ -1,7 +1,10 @@
-"""Every runnable corpus script, run for real under `tferrfix run` (needs TensorFlow).
+"""Every runnable corpus script, run for real under `tferrfix run --fix --unsafe-fixes`
+(needs TensorFlow).
 
-Each script runs in its own process, as `python script.py` would, with `--report` JSON; the
-live diagnosis must give the case's expected pattern, with evidence read from the program.
+One loop per case serves two checks: the first run's live diagnosis must give the case's
+expected pattern (with evidence read from the program), and the loop must repair the program
+(the re-run exits 0) unless the case is a listed known gap. Each run is a fresh process, as
+`python script.py` would be; cases are spread over the cores by pytest-xdist.
 """
 
 from __future__ import annotations
@@ -15,23 +18,25 @@ from pathlib import Path
 import pytest
 
 from tests.corpus import Case, cases
-from tests.test_corpus import KNOWN_GAPS
+from tests.test_corpus import KNOWN_GAPS, load_gaps
 from tferrfix.patterns import by_code
 
 RUNNABLE = [c for c in cases() if c.script is not None]
 HAVE_TF = subprocess.run([sys.executable, "-c", "import tensorflow"], capture_output=True,
                          timeout=300).returncode == 0 if RUNNABLE else False
+FIX_GAPS = load_gaps("known_fix_gaps.txt")
 
 pytestmark = [pytest.mark.live,
               pytest.mark.skipif(not HAVE_TF, reason="TensorFlow is not installed")]
 
 
-def run_case(case: Case, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], dict]:
+def fix_case(case: Case, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], dict]:
     report = tmp_path / "report.json"
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "NO_COLOR": "1"}
     done = subprocess.run(
-        [sys.executable, "-m", "tferrfix", "run", "--report", str(report), "script.py"],
-        cwd=case.path, capture_output=True, text=True, timeout=240, env=env,
+        [sys.executable, "-m", "tferrfix", "run", "--fix", "--unsafe-fixes", "--timeout", "300",
+         "--report", str(report), "script.py"],
+        cwd=case.path, capture_output=True, text=True, timeout=900, env=env,
     )
     data = json.loads(report.read_text()) if report.exists() else {}
     return done, data
@@ -42,21 +47,33 @@ def test_runnable_case(case: Case, tmp_path: Path) -> None:
     want = case.meta.get("expect")
     if want and by_code(want) is None:
         pytest.xfail(f"no pattern for {want} yet")
-    done, data = run_case(case, tmp_path)
-    assert done.returncode == 1, done.stderr[-3000:]
-    assert data.get("schema") == "tferrfix/run-1"
+    before = (case.path / "script.py").read_bytes()
+    done, data = fix_case(case, tmp_path)
+    assert (case.path / "script.py").read_bytes() == before, "nothing is written without --write"
+    assert data.get("schema") == "tferrfix/run-1", done.stderr[-3000:]
+    first = data["attempts"][0]
+    assert first["exit_code"] == 1
     assert "Traceback (most recent call last)" in done.stderr  # the original comes first
-    diagnosis = data["attempts"][0]["diagnosis"]
-    assert diagnosis is not None, done.stderr[-3000:]
-    assert diagnosis["source"] == "live"
+    diagnosis = first["diagnosis"]
+    assert diagnosis is not None and diagnosis["source"] == "live", done.stderr[-3000:]
     got = diagnosis["diagnoses"][0]["code"] if diagnosis["diagnoses"] else None
     problem = None
     if case.meta.get("expect_none"):
-        if got is not None:
-            problem = f"must not match, got {got}"
+        problem = f"must not match, got {got}" if got is not None else None
     elif got != want:
         problem = f"want {want}, got {got}: " + str(
             [(d["code"], d["confidence"]) for d in diagnosis["diagnoses"]])
     if problem and (case.id in KNOWN_GAPS or "todo_expect" in case.meta):
         pytest.xfail(problem)
     assert problem is None, problem
+    if case.meta.get("expect_none"):
+        return
+    # the repair
+    fixed = data["fixed"] and data["exit_code"] == 0
+    fixes_applied = sum(1 for a in data["attempts"] if a["fix_applied"])
+    assert len(data["attempts"]) == fixes_applied + 1  # one re-run per applied fix
+    if case.id in FIX_GAPS:
+        if fixed:
+            pytest.fail(f"repaired now: remove {case.id} from tests/known_fix_gaps.txt")
+        pytest.xfail(f"known fix gap: {FIX_GAPS[case.id]} ({data.get('stopped_because')})")
+    assert fixed, f"not repaired: {data.get('stopped_because')}\n{done.stderr[-2000:]}"

@@ -95,18 +95,67 @@ def _read(source: str) -> bytes:
 @click.option("--report", type=click.Path(dir_okay=False),
               help="Write the tferrfix/run-1 JSON report to this file.")
 @click.option("--color/--no-color", "colour", default=None)
+@click.option("--fix", is_flag=True, help="Apply the diagnosis' fix to a copy of the script "
+              "and run again, until it passes (nothing on disk changes without --write).")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that change what the "
+              "model is or learns.")
+@click.option("--max-attempts", default=3, show_default=True, type=click.IntRange(1, 20),
+              help="How many fixes to try at most.")
+@click.option("--write", is_flag=True, help="With --fix: write the verified patch to the "
+              "script (a backup is kept).")
+@click.option("--timeout", default=600.0, show_default=True, type=click.FloatRange(1),
+              help="With --fix: seconds one run may take.")
 @click.argument("script")
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def run(fmt: str, report: str | None, colour: bool | None, script: str,
+def run(fmt: str, report: str | None, colour: bool | None, fix: bool, unsafe_fixes: bool,
+        max_attempts: int, write: bool, timeout: float, script: str,
         args: tuple[str, ...]) -> None:
     """Run SCRIPT like `python SCRIPT ARGS...`; if it crashes, explain why.
 
     The program's output passes through untouched; on a crash the original traceback comes
     first, then the diagnosis (stderr). The exit code is the program's.
     """
-    from tferrfix.runner import run_script
+    if write and not fix:
+        raise click.UsageError("--write goes with --fix.")
+    if not fix:
+        from tferrfix.runner import run_script
 
-    sys.exit(run_script(script, list(args), fmt=fmt, colour=colour, report=report))
+        sys.exit(run_script(script, list(args), fmt=fmt, colour=colour, report=report))
+    sys.exit(_fix(script, list(args), unsafe_fixes, max_attempts, write, timeout, report))
+
+
+def _fix(script: str, args: list[str], unsafe: bool, max_attempts: int, write: bool,
+         timeout: float, report: str | None) -> int:
+    import json
+
+    from tferrfix.fixes.loop import fix_loop, report_json, write_back
+    from tferrfix.fixes.materialize import read_source
+
+    original = read_source(os.path.abspath(script)) if os.path.isfile(script) else None
+    if original is None:
+        sys.stderr.write(f"tferrfix run: can't open file {script!r}\n")
+        return 2
+    result = fix_loop(script, args, unsafe=unsafe, max_attempts=max_attempts, timeout=timeout)
+    err = sys.stderr
+    applied = [a.fix_applied for a in result.attempts if a.fix_applied]
+    err.write(f"\ntferrfix --fix: {len(result.attempts)} run(s), {len(applied)} fix(es) "
+              f"applied; {result.stopped_because}.\n")
+    for number, attempt in enumerate(result.attempts, 1):
+        what = attempt.fix_applied["title"] if attempt.fix_applied else "-"
+        err.write(f"  run {number}: exit {attempt.exit_code} in {attempt.seconds:.1f} s; "
+                  f"fix applied after it: {what}\n")
+    if result.patch:
+        err.write("\n" + result.patch)
+        if result.fixed and write:
+            err.write("\n" + write_back(script, original, result.final_source) + "\n")
+        elif result.fixed:
+            err.write("\nThe patch above made the program pass. Nothing was written: "
+                      "run again with --write to apply it.\n")
+    data = report_json(script, [script, *args], result)
+    if report:
+        with open(report, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, indent=1)
+    return int(data["exit_code"])
 
 
 @main.group(invoke_without_command=True)

@@ -13,8 +13,6 @@ import threading
 from types import TracebackType
 from typing import Any
 
-from tferrfix.api import report_exception
-
 _saved: dict[str, Any] = {}
 
 
@@ -49,6 +47,13 @@ def uninstall() -> None:
 
 def installed() -> bool:
     return bool(_saved)
+
+
+def report_exception(value: BaseException, stream: Any, *, fmt: str) -> Any:
+    # Imported at the crash, not at install(): a program that does not fail pays nothing.
+    from tferrfix.api import report_exception as report
+
+    return report(value, stream, fmt=fmt)
 
 
 def _sys_hook(etype: type[BaseException], value: BaseException,

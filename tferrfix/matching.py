@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.exceptions import meaning
+from tferrfix.fixes.materialize import materialize
 from tferrfix.incident import Incident
 from tferrfix.patterns import all_patterns
 from tferrfix.render.explain import explanation
@@ -44,13 +45,33 @@ def diagnose_incident(incident: Incident) -> Outcome:
                 if found is None:
                     continue
                 found.fixes = pattern.fixes(incident, found)
+                if incident.source == "live":
+                    found.fixes = [materialize(fix) for fix in found.fixes]
                 found.explanation = explanation(found, incident)
             except Exception as error:  # a broken pattern must not hide the others
                 outcome.internal_errors.append(f"{pattern.code} {pattern.name}: {error!r}")
                 continue
+            _add_live_evidence(found, incident)
             outcome.diagnoses.append(found)
         outcome.diagnoses.sort(key=lambda d: (-d.confidence, d.code))
     if not outcome.diagnoses:
         explained, text = meaning(incident.mro)
         outcome.fallback = Fallback(explained, text)
     return outcome
+
+
+_MAX_LIVE_EVIDENCE = 6
+
+
+def _add_live_evidence(diagnosis: Diagnosis, incident: Incident) -> None:
+    """Every diagnosis of a live incident carries the values of the failing call and the model
+    they went to, whichever pattern made it: they are what the user will look at first."""
+    if incident.source != "live":
+        return
+    present = {(ev.subject, ev.kind) for ev in diagnosis.evidence}
+    for ev in incident.evidence:
+        if len(diagnosis.evidence) >= _MAX_LIVE_EVIDENCE:
+            break
+        if ev.origin == "live" and (ev.subject, ev.kind) not in present:
+            diagnosis.evidence.append(ev)
+            present.add((ev.subject, ev.kind))

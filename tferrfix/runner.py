@@ -14,6 +14,7 @@ import builtins
 import contextlib
 import importlib.machinery
 import json
+import linecache
 import os
 import sys
 import time
@@ -87,8 +88,14 @@ def _execute(path: str) -> None:
     """Run the file as the ``__main__`` module, the way the interpreter does for
     ``python path``: same globals (``__file__``, ``__spec__ = None``, a source loader), same
     ``sys.modules["__main__"]``, and ``sys.argv[0]`` left as the user typed it."""
-    with tokenize.open(path) as handle:  # honours the file's encoding declaration
-        source = handle.read()
+    override = _source_override(path)
+    if override is not None:
+        source = override
+        # tracebacks must show the lines that ran, not the file on disk
+        linecache.cache[path] = (len(source), None, source.splitlines(keepends=True), path)
+    else:
+        with tokenize.open(path) as handle:  # honours the file's encoding declaration
+            source = handle.read()
     code = compile(source, path, "exec", dont_inherit=True)
     module = types.ModuleType("__main__")
     module.__file__ = path
@@ -102,6 +109,23 @@ def _execute(path: str) -> None:
     finally:
         if saved is not None:
             sys.modules["__main__"] = saved
+
+
+SOURCE_OVERRIDE_ENV = "TFERRFIX_SOURCE_OVERRIDE"
+
+
+def _source_override(path: str) -> str | None:
+    """The fix loop runs an edited copy of the script without touching the file: the edited
+    source comes from the file named in this variable, and runs under the script's own path
+    (so ``__file__``, ``sys.path[0]`` and tracebacks are those of the real script)."""
+    spec = os.environ.pop(SOURCE_OVERRIDE_ENV, None)  # the program must not see it
+    if not spec:
+        return None
+    target, _, source_file = spec.partition(os.pathsep)
+    if os.path.abspath(target) != path:
+        return None
+    with open(source_file, encoding="utf-8") as handle:
+        return handle.read()
 
 
 def _exit_code(stop: SystemExit) -> int:

@@ -63,4 +63,7 @@ class Fix:
         }
         if self.reason:
             out["reason"] = self.reason
+        if self.edits:
+            out["edits"] = [{"file": e.file, "line": e.line, "transform": e.transform,
+                             "args": dict(e.args)} for e in self.edits]
         return out

@@ -11,6 +11,7 @@ import ast
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Keras entry points whose first argument is the model's input data.
 DATA_METHODS = ("predict", "fit", "evaluate", "predict_on_batch", "train_on_batch",
@@ -43,8 +44,9 @@ def _calls(code: str) -> list[tuple[ast.Call, str]]:
     return []
 
 
-def call_sites(code: str) -> list[CallSite]:
-    """Every call on ``code``, outermost first."""
+@lru_cache(maxsize=512)
+def call_sites(code: str) -> tuple[CallSite, ...]:
+    """Every call on ``code``, outermost first (cached: several patterns read one line)."""
     out: list[CallSite] = []
     for node, source in _calls(code):
         func = node.func
@@ -59,7 +61,7 @@ def call_sites(code: str) -> list[CallSite]:
                          for k in node.keywords)
         out.append(CallSite(receiver, method, args, keywords, node.col_offset,
                             node.end_col_offset or len(source)))
-    return out
+    return tuple(out)
 
 
 def data_call(code: str) -> CallSite | None:
@@ -95,6 +97,7 @@ def rewrite_argument(code: str, wrap: Callable[[str], str], position: int = 0,
     return stripped.replace(argument, wrap(argument), 1)
 
 
+@lru_cache(maxsize=512)
 def picks_one_element(expression: str) -> bool:
     """True for ``x_test[5]``, ``images[i]``, ``batch[0]``: indexing that drops the first axis
     (as opposed to slicing, ``x[5:6]``, which keeps it)."""

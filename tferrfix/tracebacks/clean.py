@@ -85,7 +85,17 @@ def clean_lines(text: str) -> list[str]:
             line = bold.group(1)
         line = _BOLD_NAME.sub(r"\1", line)
         lines.append(line.rstrip())
-    return lines
+    return _dedent(lines)
+
+
+def _dedent(lines: list[str]) -> list[str]:
+    """Remove an indentation that every line shares (a traceback pasted indented in a
+    Markdown list or a code block)."""
+    indents = [len(line) - len(line.lstrip(" ")) for line in lines if line.strip()]
+    common = min(indents, default=0)
+    if common == 0:
+        return lines
+    return [line[common:] if line.strip() else "" for line in lines]
 
 
 def _mostly_quoted(text: str) -> bool:

@@ -61,6 +61,7 @@ class _Block:
     type: str = ""
     message_lines: list[str] = field(default_factory=list)
     relation: str | None = None
+    carried: list[str] = field(default_factory=list)  # the same error's line pasted above
 
 
 @dataclass(frozen=True)
@@ -191,14 +192,15 @@ class _Parser:
         header = _JUPYTER_HEADER.match(line)
         if _TB_HEADER.match(line) or header:
             carried: list[str] = []
-            if header and self.blocks and not self.blocks[-1].frames and \
+            if header and self.pending_relation is None and self.blocks and \
+                    not self.blocks[-1].frames and \
                     self.blocks[-1].type.split(".")[-1] == header.group("type").split(".")[-1]:
                 # "ValueError: msg" pasted above the notebook's traceback of the same error
                 carried = self.blocks.pop().message_lines
             self.begin_block(index)
             if header:
                 self.blocks[-1].type = header.group("type")
-                self.blocks[-1].message_lines = carried
+                self.blocks[-1].carried = carried
             return
         if self.state == "frames":
             self.frame_line(index, line)
@@ -316,6 +318,10 @@ class _Parser:
                     else qualified
                 message = "\n".join([first, *block.message_lines[1:]]).strip()
                 qualified = ""
+            carried = "\n".join(block.carried).strip()
+            if carried and carried not in message:
+                # keep the line the user pasted above a cut-off notebook traceback
+                message = f"{message}\n\n{carried}" if message else carried
             if message.endswith("`") and message.count("`") % 2 == 1:
                 message = message[:-1].rstrip()  # the closing backtick of inline code
             chain.append(

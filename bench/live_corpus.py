@@ -1,0 +1,86 @@
+"""Run every runnable corpus script under `tferrfix run` and record, per family and Keras
+flavour, whether the live diagnosis is right and whether it names the user's own values.
+
+    python bench/live_corpus.py [--jobs 2]     # writes bench/LIVE.md
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.corpus import Case, cases  # noqa: E402
+
+
+def run(case: Case) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "r.json"
+        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "NO_COLOR": "1"}
+        subprocess.run([sys.executable, "-m", "tferrfix", "run", "--report", str(report),
+                        "script.py"], cwd=case.path, capture_output=True, text=True,
+                       timeout=300, env=env)
+        data = json.loads(report.read_text()) if report.exists() else {}
+    diagnosis = (data.get("attempts") or [{}])[0].get("diagnosis") or {}
+    best = (diagnosis.get("diagnoses") or [None])[0]
+    live = [e for e in (best or {}).get("evidence", []) if e.get("origin") == "live"]
+    named = bool(best) and any(f"`{e['subject']}`" in best["explanation"] and
+                               ("shape" in e or e.get("kind") == "model") for e in live)
+    return {"case": case, "got": best["code"] if best else None, "live": bool(live),
+            "named": named, "seconds": (data.get("attempts") or [{}])[0].get("seconds")}
+
+
+def main() -> int:
+    jobs = int(sys.argv[sys.argv.index("--jobs") + 1]) if "--jobs" in sys.argv else 2
+    runnable = [c for c in cases() if c.script is not None]
+    with ThreadPoolExecutor(jobs) as pool:
+        results = list(pool.map(run, runnable))
+    table: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    misses = []
+    for r in results:
+        case = r["case"]
+        key = (case.family, "tf-keras" if case.meta.get("keras") == "legacy" else "keras 3")
+        row = table[key]
+        row["scripts"] += 1
+        want = case.meta.get("expect")
+        right = (r["got"] is None) if case.meta.get("expect_none") else r["got"] == want
+        row["right"] += right
+        row["live"] += r["live"]
+        row["named"] += r["named"]
+        if not right:
+            misses.append(f"* {case.id}: want {want or 'none'}, got {r['got']}")
+    total = {k: sum(row[k] for row in table.values()) for k in ("scripts", "right", "named")}
+    lines = [
+        "# Runnable corpus under `tferrfix run` (live path)",
+        "",
+        f"Recorded {date.today().isoformat()} with `python bench/live_corpus.py` on "
+        f"{platform.machine()}, {os.cpu_count()} cores.",
+        "",
+        f"* scripts: {total['scripts']}; top diagnosis right: {total['right']}; explanation "
+        f"names the user's own value with its live shape (or the live model): {total['named']}",
+        "",
+        "| family | Keras | scripts | right | live evidence | names a live value |",
+        "|---|---|---|---|---|---|",
+    ]
+    for (family, flavour), row in sorted(table.items()):
+        lines.append(f"| {family} | {flavour} | {row['scripts']} | {row['right']} | "
+                     f"{row['live']} | {row['named']} |")
+    lines += ["", "Misses:", ""] + (misses or ["* none"])
+    text = "\n".join(lines) + "\n"
+    print(text)
+    (ROOT / "bench" / "LIVE.md").write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""Measure the budgets of DESIGN §8 and record them in bench/RESULTS.md.
+
+    python bench/run.py            # everything (needs the tensorflow extra for capture)
+    python bench/run.py --quick    # fewer repetitions
+
+Medians and ratios of repeated runs, never single times. Each figure is printed with how it
+was obtained; RESULTS.md keeps the date, the machine and the versions.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+QUICK = "--quick" in sys.argv
+REPEAT = 5 if QUICK else 15
+
+
+def timed(cmd: list[str], repeat: int = REPEAT, cwd: Path = ROOT) -> float:
+    """Median wall time of ``cmd`` over ``repeat`` runs (after one warm-up run)."""
+    subprocess.run(cmd, cwd=cwd, capture_output=True, timeout=600)
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(cmd, cwd=cwd, capture_output=True, timeout=600)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def cold_explain() -> list[str]:
+    example = str(ROOT / "examples" / "predict_one_image.traceback.txt")
+    base = timed([sys.executable, "-c", "pass"])
+    ours = timed([sys.executable, "-m", "tferrfix", "explain", example])
+    install = timed([sys.executable, "-c", "import tferrfix; tferrfix.install()"])
+    return [
+        "## Cold start",
+        "",
+        f"* `python -c pass`: median {base * 1000:.0f} ms",
+        f"* `python -m tferrfix explain examples/predict_one_image.traceback.txt`: median "
+        f"{ours * 1000:.0f} ms — **{ours / base:.1f}×** Python's start-up",
+        f"* `python -c 'import tferrfix; tferrfix.install()'`: median {install * 1000:.0f} ms "
+        f"— {install / base:.1f}× (what `install()` adds to a program's start)",
+        f"* ({REPEAT} runs each after a warm-up)",
+    ]
+
+
+def batch() -> list[str]:
+    from tests.corpus import cases
+    from tferrfix.api import outcomes_from_text
+    from tferrfix.tracebacks.clean import decode
+
+    texts = [decode(c.traceback) for c in cases()]
+    noise = ("Epoch 3/10\n100/100 [==============================] - 1s 5ms/step - loss: 0.31\n"
+             "2024-01-01 10:00:00.000000: I tensorflow/core/platform/cpu_feature_guard.cc:182]"
+             " This TensorFlow binary is optimized to use available CPU instructions\n")
+    rows = ["## Batch classification (one core, in-process)", "",
+            "| tracebacks in the log | log size | seconds | tracebacks/s |", "|---|---|---|---|"]
+    rates = []
+    for count in ((500, 1000, 2000) if QUICK else (1000, 2000, 4000)):
+        log = "".join(noise + texts[i % len(texts)] + "\n" for i in range(count))
+        started = time.perf_counter()
+        found = outcomes_from_text(log)
+        seconds = time.perf_counter() - started
+        rates.append(len(found) / seconds)
+        rows.append(f"| {len(found)} | {len(log) / 1e6:.1f} MB | {seconds:.2f} | "
+                    f"{len(found) / seconds:.0f} |")
+    rows += ["", f"Rate from the smallest to the largest log: {rates[0]:.0f} → {rates[-1]:.0f} "
+             "tracebacks/s (a constant rate means time linear in the log size)."]
+    return rows
+
+
+def run_vs_python() -> list[str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "ok.py"
+        script.write_text("total = sum(i * i for i in range(2_000_000))\nprint(total)\n")
+        plain = timed([sys.executable, str(script)])
+        ours = timed([sys.executable, "-m", "tferrfix", "run", str(script)])
+    return [
+        "## `tferrfix run` on a program that succeeds",
+        "",
+        f"* `python ok.py` (a 2M-step loop): median {plain * 1000:.0f} ms",
+        f"* `tferrfix run ok.py`: median {ours * 1000:.0f} ms — ratio {ours / plain:.2f} "
+        "(the difference is tferrfix's own import; nothing is traced while the program runs)",
+    ]
+
+
+CAPTURE = textwrap.dedent("""
+    import os, resource, sys, time, json
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    import numpy as np
+    import keras
+    from tferrfix.api import outcome_from_exception
+
+    def rss_mb():
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    results = {}
+    # a model of hundreds of layers
+    layers = [keras.Input(shape=(32,))] + [keras.layers.Dense(32) for _ in range(LAYERS)]
+    deep = keras.Sequential(layers)
+    # a multi-GB array in the failing frame: one sample too many axes for the small model
+    huge = np.ones((GIGS * 256, 1024, 1024), dtype=np.float32)  # GIGS GB
+    small = keras.Sequential([keras.Input(shape=(1024,)), keras.layers.Dense(4)])
+    for label, fn in (("deep", lambda: deep.predict(np.zeros((2, 31), "float32"), verbose=0)),
+                      ("huge", lambda: small.predict(huge, verbose=0))):
+        try:
+            fn()
+        except Exception as error:
+            before = rss_mb()
+            started = time.perf_counter()
+            outcome = outcome_from_exception(error)
+            seconds = time.perf_counter() - started
+            results[label] = {"seconds": seconds, "extra_peak_mb": rss_mb() - before,
+                              "best": outcome.best.name if outcome.best else None,
+                              "evidence": len(outcome.incident.evidence)}
+    print("RESULT", json.dumps(results))
+""")
+
+
+def capture() -> list[str]:
+    try:
+        import tensorflow  # noqa: F401
+    except ImportError:
+        return ["## Capture after a crash", "", "* skipped: TensorFlow is not installed"]
+    layers, gigs = (100, 1) if QUICK else (300, 4)
+    code = CAPTURE.replace("LAYERS", str(layers)).replace("GIGS", str(gigs))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=1200, cwd=ROOT)
+    line = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
+    if not line:
+        return ["## Capture after a crash", "", f"* failed: {done.stderr[-500:]}"]
+    import json
+
+    data = json.loads(line[0][len("RESULT "):])
+    rows = ["## Capture after a crash (in-process, one run each)", ""]
+    for label, what in (("deep", f"a Sequential model of {layers} Dense layers"),
+                        ("huge", f"a {gigs} GB float32 array passed to predict")):
+        r = data.get(label)
+        if r:
+            rows.append(f"* {what}: capture + diagnosis {r['seconds'] * 1000:.0f} ms, peak "
+                        f"memory grew by {r['extra_peak_mb']:.1f} MB, top diagnosis "
+                        f"`{r['best']}`, {r['evidence']} evidence items")
+    return rows
+
+
+def main() -> int:
+    versions = [f"Python {platform.python_version()}"]
+    try:
+        import tensorflow as tf
+
+        versions.append(f"TensorFlow {tf.__version__}")
+    except ImportError:
+        pass
+    header = [
+        "# Benchmark results",
+        "",
+        f"Recorded {date.today().isoformat()} with `python bench/run.py"
+        f"{' --quick' if QUICK else ''}` on {platform.machine()}, {os.cpu_count()} cores, "
+        f"{platform.system()}; {', '.join(versions)}.",
+        "",
+    ]
+    sections = [cold_explain(), batch(), run_vs_python(), capture()]
+    text = "\n".join(header + [line for s in sections for line in [*s, ""]]).rstrip() + "\n"
+    print(text)
+    (ROOT / "bench" / "RESULTS.md").write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
