@@ -91,8 +91,7 @@ def _execute(path: str) -> None:
     override = _source_override(path)
     if override is not None:
         source = override
-        # tracebacks must show the lines that ran, not the file on disk
-        linecache.cache[path] = (len(source), None, source.splitlines(keepends=True), path)
+        _serve_source(path, source)
     else:
         with tokenize.open(path) as handle:  # honours the file's encoding declaration
             source = handle.read()
@@ -112,6 +111,27 @@ def _execute(path: str) -> None:
 
 
 SOURCE_OVERRIDE_ENV = "TFERRFIX_SOURCE_OVERRIDE"
+
+
+def _serve_source(path: str, source: str) -> None:
+    """Make the edited source what every reader of ``path`` sees in this process: tracebacks,
+    ``inspect`` and TensorFlow's autograph (which re-reads function sources through
+    ``linecache`` and would otherwise get the file on disk), and tferrfix's own fixes."""
+    from tferrfix.fixes.materialize import OVERRIDES
+
+    OVERRIDES[path] = source
+    lines = source.splitlines(keepends=True)
+    entry = (len(source), None, lines, path)  # no mtime: checkcache() keeps it
+    linecache.cache[path] = entry
+    original_update = linecache.updatecache
+
+    def updatecache(filename: str, module_globals: Any = None) -> list[str]:
+        if filename == path:
+            linecache.cache[path] = entry
+            return lines
+        return original_update(filename, module_globals)
+
+    linecache.updatecache = updatecache
 
 
 def _source_override(path: str) -> str | None:

@@ -15,14 +15,20 @@ from tferrfix.incident import Incident
 _NUMPY = Edit("", 0, "add_import", (("alias", "np"), ("module", "numpy")))
 
 
+_KEYWORDS = {0: "x", 1: "y"}
+
+
 def wrap_data_argument(incident: Incident, template: str, *, title: str,
                        applicability: Applicability, fallback: str,
-                       note: str = "") -> Fix:
+                       note: str = "", position: int = 0) -> Fix:
     """A fix wrapping the data argument of the failing call in ``template`` (``{}`` is the
-    argument's code). ``fallback`` is the snippet when the line holds no such call."""
+    argument's code): ``position`` 0 is the inputs (``x``), 1 the targets (``y``).
+    ``fallback`` is the snippet when the line holds no such call."""
     frame = incident.user_frame
+    keyword = _KEYWORDS.get(position, "x")
     site = data_call(frame.code) if frame and frame.code else None
-    new_line = rewrite_argument(frame.code, template.format) if frame and frame.code else None
+    new_line = rewrite_argument(frame.code, template.format, position, keyword) \
+        if frame and frame.code else None
     snippet = (new_line + note) if new_line else fallback
     file, line = (frame.file, frame.line) if frame else (None, None)
     if site is None or new_line is None or file is None or line is None:
@@ -30,13 +36,13 @@ def wrap_data_argument(incident: Incident, template: str, *, title: str,
     if incident.source != "live":
         return Fix(title, Applicability.DISPLAY_ONLY, snippet, file, line,
                    reason="explained from text: run the program under tferrfix to apply it")
-    position = 0 if site.args else None
     args: dict[str, object] = {"template": template, "method": site.method}
-    if position is not None:
+    if len(site.args) > position:
         args["position"] = position
     else:
-        args["keyword"] = "x"
+        args["keyword"] = keyword
     edits = [Edit(file, line, "wrap_argument", tuple(sorted(args.items())))]
     if "np." in template:
-        edits.insert(0, Edit(file, 0, _NUMPY.transform, _NUMPY.args))
+        # last: edits are located by line, and a new import line would shift the others
+        edits.append(Edit(file, 0, _NUMPY.transform, _NUMPY.args))
     return Fix(title, applicability, snippet, file, line, tuple(edits))

@@ -4,7 +4,6 @@ layer to resize, the ``compile`` call whose loss must change. Reads the file, ru
 from __future__ import annotations
 
 import ast
-import os
 import warnings
 from functools import lru_cache
 
@@ -12,18 +11,12 @@ from tferrfix.fixes.materialize import read_source
 
 
 def _tree(path: str) -> ast.Module | None:
-    try:
-        stamp = os.stat(path).st_mtime_ns
-    except OSError:
-        return None
-    return _parsed(path, stamp)
+    source = read_source(path)
+    return None if source is None else _parsed(source)
 
 
 @lru_cache(maxsize=64)
-def _parsed(path: str, stamp: int) -> ast.Module | None:  # stamp: re-read a changed file
-    source = read_source(path)
-    if source is None:
-        return None
+def _parsed(source: str) -> ast.Module | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -11,9 +11,13 @@ from tferrfix.fixes import Applicability, Edit, Fix
 from tferrfix.fixes.transforms import Refused, apply
 
 MAX_SOURCE = 5_000_000
+# Sources that ran instead of the file on disk (the fix loop's edited copy), by absolute path.
+OVERRIDES: dict[str, str] = {}
 
 
 def read_source(path: str) -> str | None:
+    if path in OVERRIDES:
+        return OVERRIDES[path]
     try:
         if os.path.getsize(path) > MAX_SOURCE:
             return None

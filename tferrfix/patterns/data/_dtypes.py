@@ -32,11 +32,11 @@ def dtype_name(text: str | None) -> str | None:
 
 
 def is_float(dtype: str | None) -> bool:
-    return bool(dtype) and (dtype.startswith(("float", "bfloat", "half", "double")))
+    return dtype is not None and dtype.startswith(("float", "bfloat", "half", "double"))
 
 
 def is_int(dtype: str | None) -> bool:
-    return bool(dtype) and dtype.startswith(("int", "uint"))
+    return dtype is not None and dtype.startswith(("int", "uint"))
 
 
 def common_dtype(a: str | None, b: str | None) -> str | None:

@@ -59,8 +59,8 @@ from typing import Any
 import regex
 
 from tferrfix.diagnosis import Diagnosis
-from tferrfix.fixes import Applicability, Fix
-from tferrfix.fixes.snippets import call_sites, data_argument, rewrite_argument
+from tferrfix.fixes import Applicability, Edit, Fix
+from tferrfix.fixes.snippets import call_sites, data_argument, data_call, rewrite_argument
 from tferrfix.incident import Incident
 from tferrfix.patterns.data._dtypes import dtype_name
 
@@ -188,7 +188,7 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
     dst = facts.get("dst") or "float32"
     wording = facts["wording"]
     if wording == "cast":
-        return [_cast_fix(code, facts, where)]
+        return [_cast_fix(incident, code, facts, where)]
     if wording == "conversion":
         tensor = facts.get("tensor")
         name = tensor.split("/")[-1] if tensor else None
@@ -218,23 +218,34 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
     return [Fix(f"Pass a {dst} value", Applicability.DISPLAY_ONLY, snippet, *where)]
 
 
-def _cast_fix(code: str, facts: dict[str, Any], where: tuple[Any, Any]) -> Fix:
+def _cast_fix(incident: Incident, code: str, facts: dict[str, Any],
+              where: tuple[Any, Any]) -> Fix:
     targets = facts.get("targets")
     if facts.get("role") == "targets" or targets:
         name = targets or "y_train"
         if facts.get("loss_kind") == "sparse":
-            wrap = f"np.unique({name}, return_inverse=True)[1]"
+            template = "np.unique(np.asarray({}).astype(str), return_inverse=True)[1]"
             note = "  # class names -> ids 0..n-1"
             title = "Encode the text labels as integer class ids"
         else:
-            wrap = f"np.asarray({name}).astype(\"float32\")"
+            template = 'np.asarray({}).astype("float32")'
             note = "  # numbers stored as text; class names need an encoding first"
             title = "Convert the text labels to numbers"
-        new_line = rewrite_argument(code, lambda _a: wrap, 1, "y") if code and targets else None
+        wrap = template.format(name)
+        new_line = rewrite_argument(code, template.format, 1, "y") if code and targets else None
         if new_line is None:
             snippet = f"{name} = {wrap}{note}"
         else:
             snippet = new_line.split("  #")[0].rstrip() + note
+        site = data_call(code) if new_line else None
+        frame = incident.user_frame
+        if (incident.source == "live" and site is not None and frame is not None
+                and frame.line and len(site.args) > 1):
+            # Re-encoding the labels changes what the model learns from: unsafe.
+            edits = (Edit(frame.file, 0, "add_import", (("alias", "np"), ("module", "numpy"))),
+                     Edit(frame.file, frame.line, "wrap_argument",
+                          (("method", site.method), ("position", 1), ("template", template))))
+            return Fix(title, Applicability.UNSAFE, snippet, *where, edits)
         return Fix(title, Applicability.DISPLAY_ONLY, snippet, *where)
     name = facts.get("data") or "x"
     snippet = f"{name} = np.asarray({name}).astype(\"float32\")  # text that holds numbers; encode real text first"

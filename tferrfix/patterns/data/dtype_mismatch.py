@@ -62,7 +62,7 @@ from typing import Any
 import regex
 
 from tferrfix.diagnosis import Diagnosis
-from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes import Applicability, Edit, Fix
 from tferrfix.fixes.snippets import call_sites
 from tferrfix.incident import Incident
 from tferrfix.patterns.data._dtypes import cast_operand, common_dtype, dtype_name, operands
@@ -145,9 +145,9 @@ def _read(incident: Incident) -> dict[str, Any] | None:
         found = OP_ARGUMENT.search(text, timeout=1.0)
         if found:
             arg, other = found["arg"], found["other"]
-            index = 1 if (arg, other) == ("y", "x") else 0 if (arg, other) == ("x", "y") else None
+            position = {("y", "x"): 1, ("x", "y"): 0}.get((arg, other))
             facts = _facts(found["op"], dtype_name(found["want"]), dtype_name(found["got"]),
-                           index, "argument", user)
+                           position, "argument", user)
             facts.update(arg=arg, other=other)
             return facts
         found = OP_LIST.search(text, timeout=1.0)
@@ -211,9 +211,18 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
     code = frame.code if frame and frame.code else ""
     if code and facts.get("cast_index") is not None:
         new_line = cast_operand(code, facts.get("op"), facts["cast_index"], target)
-        if new_line:
-            return [Fix(f"Cast the {odd} operand to {target}", Applicability.DISPLAY_ONLY,
-                        new_line, *where)]
+        operand = (facts.get("x_code"), facts.get("y_code"))[facts["cast_index"]]
+        if new_line and operand:
+            title = f"Cast the {odd} operand to {target}"
+            if incident.source == "live" and frame and frame.line and operand.isidentifier():
+                # Cast the operand once, just before the line: it changes the values'
+                # precision or type, so it is unsafe.
+                edits = (Edit(frame.file, 0, "add_import",
+                              (("alias", "tf"), ("module", "tensorflow"))),
+                         Edit(frame.file, frame.line, "insert_statement",
+                              (("statement", f"{operand} = tf.cast({operand}, tf.{target})"),)))
+                return [Fix(title, Applicability.UNSAFE, new_line, where[0], where[1], edits)]
+            return [Fix(title, Applicability.DISPLAY_ONLY, new_line, *where)]
     if facts.get("kind") == "kernel":
         data = _data_argument(code) or "x"
         snippet = (f"{data} = {data}.astype(\"{target}\")  # NumPy data; for a tensor: "

@@ -53,6 +53,7 @@ import regex
 
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes.derive import wrap_data_argument
 from tferrfix.fixes.snippets import data_argument
 from tferrfix.incident import Incident
 
@@ -115,10 +116,33 @@ def match(incident: Incident) -> Diagnosis | None:
     return Diagnosis.of(__name__, confidence=0.9, facts=facts)
 
 
+def _object_argument(incident: Incident) -> tuple[int, str] | None:
+    """Which argument of the failing call is the object array of numbers, from live evidence:
+    (position, element type)."""
+    for ev in incident.evidence:
+        if ev.origin != "live" or ev.kind != "array" or ev.dtype != "object":
+            continue
+        position = {"model-input": 0, "targets": 1}.get(ev.detail("role"))
+        element = ev.detail("element_type")
+        if position is not None and element in ("float", "int", "bool", "Decimal"):
+            return position, element
+    return None
+
+
 def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
     frame = incident.user_frame
     name = diagnosis.facts.get("argument") or "x"
     content = diagnosis.facts["content"]
+    numbers = _object_argument(incident)
+    if numbers is not None:
+        # The program showed an object array whose elements are plain numbers: converting it
+        # changes no value, only the container's dtype.
+        position, _ = numbers
+        return [wrap_data_argument(
+            incident, 'np.asarray({}).astype("float32")',
+            title="Convert the object array of numbers to float32",
+            applicability=Applicability.SAFE,
+            fallback=f'{name} = np.asarray({name}).astype("float32")', position=position)]
     if content == "ragged":
         title = "Pad the sequences to one length"
         snippet = f'{name} = keras.utils.pad_sequences({name}, padding="post")'

@@ -114,6 +114,8 @@ class Clash:
     axis: int | None = None
     value: int | None = None
     subject: Evidence | None = None  # the user's value, when live evidence names it
+    # the family follows from the user's real array and the model's real input shape
+    confirmed: bool = False
     model_input: Shape | None = None  # what the model itself was called with (Keras' bullets)
     data_shape: Shape | None = None  # the data before Keras adjusted its rank, when known
     reason: str | None = None  # which reading settled the family, for the template
@@ -137,6 +139,7 @@ class Clash:
             "wording": self.wording,
             "subject": self.subject.subject if self.subject else None,
             "subject_shape": self.subject.shape if self.subject else None,
+            "live_confirmed": self.confirmed,
             # the sample as the user had it, when the message shows Keras' padded version
             "sample_shape": self.found[:3] if self.wording == "padded" and self.found else None,
             "model_input": self.model_input,
@@ -291,8 +294,9 @@ def _refine(clash: Clash, incident: Incident) -> Clash:
     if live is not None:
         clash = replace(clash, subject=live, confidence=min(0.97, clash.confidence + 0.08))
         relation = _live_relation(clash, live)
-        if relation is not None:
-            clash = replace(clash, relation=relation)
+        # A symbolic tensor is not data: the clash is between parts of the model.
+        if relation is not None and clash.relation != "dense-input-size-mismatch":
+            clash = replace(clash, relation=relation, confirmed=True)
     return clash
 
 
@@ -335,7 +339,9 @@ def _dense_or_model_input(clash: Clash, incident: Incident, model_ev: Evidence |
     # Raised while the model is being put together (symbolic tensors, a line that builds a
     # model): no data is involved, one part of the model feeds another the wrong width.
     building = _symbolic_call(incident) or bool(
-        code and BUILDS_MODEL.search(code) and not FEEDS_DATA.search(code))
+        code and BUILDS_MODEL.search(code) and not FEEDS_DATA.search(code)) or any(
+        ev.origin == "live" and ev.kind == "keras_tensor" and ev.detail("role") == "model-input"
+        for ev in incident.evidence)
     if features and building:
         return replace(clash, relation="dense-input-size-mismatch", confidence=0.8,
                        reason="building")

@@ -57,8 +57,11 @@ Stacking a list of samples with `np.array` is safe when all samples have the sam
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes.derive import wrap_data_argument
 from tferrfix.incident import Incident
 from tferrfix.patterns.inputs._counts import (
     CARDINALITY,
@@ -157,5 +160,24 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
         snippet = code.replace(data, f"np.array({data})", 1)
     else:
         snippet = "x = np.array(x)  # a list of samples -> one array (samples, ...)"
+    template = _TEMPLATES.get(title)
+    if template is not None and data and code.count(data) == 1:
+        # The same change as the snippet, made on the data argument of the failing call.
+        # Unsafe: which reading of a list (inputs or samples) is right, Keras cannot check.
+        return [_with_snippet(wrap_data_argument(
+            incident, template, title=title, applicability=Applicability.UNSAFE,
+            fallback=snippet), snippet)]
     return [Fix(title, Applicability.DISPLAY_ONLY, snippet,
                 frame.file if frame else None, frame.line if frame else None)]
+
+
+_TEMPLATES = {
+    "Remove the extra list around the inputs": "{}[0]",
+    "Make each input a NumPy array": "[np.array(i) for i in {}]",
+    "Stack the list of samples into one array": "np.array({})",
+}
+
+
+def _with_snippet(fix: Fix, snippet: str) -> Fix:
+    """Keep the pattern's own snippet (the person-readable rewrite) on an applicable fix."""
+    return replace(fix, snippet=snippet) if snippet else fix

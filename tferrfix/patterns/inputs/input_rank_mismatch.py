@@ -55,14 +55,16 @@ model (its `input_shape`, its layer order) is what must change.
 
 from __future__ import annotations
 
+import ast
 import math
 from typing import Any
 
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes.materialize import edit
 from tferrfix.fixes.snippets import data_argument, rewrite_argument
 from tferrfix.incident import Incident
-from tferrfix.patterns.inputs._axes import wrappable
+from tferrfix.patterns.inputs._axes import model_edit_fix, parsed_source, wrappable
 from tferrfix.patterns.inputs._spec import BUILDS_MODEL, FEEDS_DATA, MESSAGES, diagnose_family
 from tferrfix.shapes import Shape, same, show
 
@@ -129,7 +131,7 @@ def _reshape_to(facts: dict[str, Any]) -> Shape | None:
     if found is None:
         return None
     if (expected is not None and None not in expected[1:] and None not in found[1:]
-            and math.prod(found[1:]) == math.prod(expected[1:])):  # type: ignore[arg-type]
+            and math.prod(found[1:]) == math.prod(expected[1:])):
         return tuple(expected[1:])
     if (facts["wording"] in ("check", "feed") and facts["layer_kind"] == "conv"
             and facts["expected_ndim"] == len(found) + 2):
@@ -162,7 +164,7 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
     elif target is not None:
         new_shape = (1, *target) if hint == "batch-and-channel" else (-1, *target)
         shape_text = ", ".join(str(d) for d in new_shape)
-        title = f"Reshape the data to {show(('samples', *target))}"
+        title = f"Reshape the data to (samples, {', '.join(str(d) for d in target)})"
         line = None
         if argument and wrappable(argument):
             line = rewrite_argument(code, lambda a: f"{a}.reshape({shape_text})")
@@ -172,5 +174,39 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
         snippet = ("x = x.reshape(n_samples, ...)  # the layout the layer expects"
                    if facts["expected"] is None else
                    f"x = x.reshape(n_samples, *{show(facts['expected'][1:])})  # if the values allow it")
+    if hint == "return-sequences":
+        # Unsafe: the layer's output changes from its last step to every step.
+        found = _returns_last_step(frame.file if frame else None)
+        edits = [edit(found[0], found[1], "set_keyword", call=found[2],
+                      keyword="return_sequences", value="True")] if found else None
+        return [model_edit_fix(incident, title, snippet, Applicability.UNSAFE, edits,
+                               "no single recurrent layer without return_sequences=True "
+                               "feeds another one in the source")]
     return [Fix(title, Applicability.DISPLAY_ONLY, snippet,
                 frame.file if frame else None, frame.line if frame else None)]
+
+
+_RECURRENT = ("LSTM", "GRU", "SimpleRNN", "CuDNNLSTM", "CuDNNGRU")
+
+
+def _returns_last_step(path: str | None) -> tuple[str, int, str] | None:
+    """(file, line, call) of the one recurrent layer that returns its last step only
+    (no ``return_sequences=True``) and is followed by another recurrent layer."""
+    tree = parsed_source(path)
+    if tree is None or path is None:
+        return None
+    calls = sorted((node for node in ast.walk(tree) if isinstance(node, ast.Call)
+                    and _called(node) in _RECURRENT),
+                   key=lambda node: (node.lineno, node.col_offset))
+    found = []
+    for call in calls[:-1]:  # each followed by another recurrent layer
+        value = next((k.value for k in call.keywords if k.arg == "return_sequences"), None)
+        if value is None or (isinstance(value, ast.Constant) and value.value is False):
+            found.append((path, call.lineno, _called(call)))
+    return found[0] if len(found) == 1 else None
+
+
+def _called(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else \
+        func.id if isinstance(func, ast.Name) else ""

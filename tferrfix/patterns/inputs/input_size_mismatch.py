@@ -58,13 +58,25 @@ Display only: whether the data or the model is wrong is the user's call.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes.materialize import edit
 from tferrfix.fixes.snippets import data_argument, rewrite_argument
 from tferrfix.incident import Incident
-from tferrfix.patterns.inputs._axes import advice_for, size_differences, square_scale, wrappable
+from tferrfix.patterns.inputs._axes import (
+    advice_for,
+    data_fix,
+    keyword_literals,
+    model_edit_fix,
+    size_differences,
+    square_scale,
+    tf_import,
+    wrappable,
+)
 from tferrfix.patterns.inputs._spec import MESSAGES, diagnose_family
-from tferrfix.shapes import show
+from tferrfix.shapes import Shape, show
 
 code = "TFE0106"
 name = "input-size-mismatch"
@@ -118,7 +130,10 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
     diffs, advice = facts["diffs"], facts["advice"]
     expected = facts["expected"]
 
+    wraps: list[str] = []  # the change made to the data argument, as a template
+
     def on_data(wrap: str, fallback: str) -> str:
+        wraps.append(wrap.replace("{x}", "{}"))
         if argument and wrappable(argument):
             line = rewrite_argument(code, lambda a: wrap.format(x=a))
             if line:
@@ -169,5 +184,36 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
         title = "Bring the data to the model's input size"
         snippet = (f"x = ...  # shape (samples, *{show(expected[1:])})" if expected
                    else "x = ...  # the size the model was built for")
+    template = wraps[-1] if wraps else None
+    if facts["reason"] == "flattened" and facts["model_input"]:
+        return [_declare_input(incident, title, snippet, tuple(facts["model_input"][1:]))]
+    if template is not None and argument and wrappable(argument):
+        # Unsafe: the data changes (channels dropped or converted, images resized).
+        fix = data_fix(incident, template, title=title, applicability=Applicability.UNSAFE,
+                       fallback=snippet)
+        if fix.edits and "tf." in template and fix.file:
+            fix = replace(fix, edits=(tf_import(fix.file), *fix.edits))
+        return [replace(fix, snippet=snippet)]
     return [Fix(title, Applicability.DISPLAY_ONLY, snippet,
                 frame.file if frame else None, frame.line if frame else None)]
+
+
+def _declare_input(incident: Incident, title: str, snippet: str, data: Shape) -> Fix:
+    """Declare the model's input as the size of the data it is fed: every literal
+    ``input_shape=``/``shape=`` in the source equal to the size the model was built for."""
+    model = next((ev for ev in incident.evidence if ev.origin == "live" and ev.kind == "model"
+                  and ev.detail("input_shapes")), None)
+    shapes = model.detail("input_shapes") if model is not None else None
+    built = tuple(shapes[0][1:]) if shapes and len(shapes) == 1 and shapes[0] else None
+    frame = incident.user_frame
+    path = frame.file if frame else None
+    edits = None
+    if built and None not in data and built != data and len(built) == len(data):
+        places = keyword_literals(path, ("input_shape", "shape"), built)
+        if places and path:
+            value = "(" + ", ".join(str(d) for d in data) + ")"
+            edits = [edit(path, line, "set_keyword", call=call, keyword=keyword, value=value)
+                     for line, call, keyword in places]
+    # Unsafe: the model changes (a bigger input, a bigger Dense after Flatten).
+    return model_edit_fix(incident, title, snippet, Applicability.UNSAFE, edits,
+                          "the model's declared input shape was not found in the source")

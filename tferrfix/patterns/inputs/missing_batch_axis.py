@@ -61,7 +61,7 @@ from typing import Any
 
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
-from tferrfix.fixes.snippets import rewrite_argument
+from tferrfix.fixes.derive import wrap_data_argument
 from tferrfix.incident import Incident
 from tferrfix.patterns.inputs._spec import MESSAGES, diagnose_family
 from tferrfix.shapes import Shape, show
@@ -140,16 +140,15 @@ def _rows(shape: Shape) -> str:
 
 
 def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
-    frame = incident.user_frame
     facts = diagnosis.facts
     shape = facts.get("sample_shape")
     note = (f"  # {_rows(shape)} -> {_rows((1, *shape))}" if shape
             else "  # one sample -> a batch of one")
-    new_line = rewrite_argument(frame.code, lambda a: f"np.expand_dims({a}, axis=0)") \
-        if frame and frame.code else None
-    if new_line is None:
-        snippet = f"x = np.expand_dims(x, axis=0){note}"
-    else:
-        snippet = f"{new_line.split('  #')[0].rstrip()}{note}"
-    return [Fix("Add the batch axis to the one sample", Applicability.DISPLAY_ONLY, snippet,
-                frame.file if frame else None, frame.line if frame else None)]
+    # Safe when the program itself showed the value is one sample of the model's input:
+    # a batch of one then changes nothing else. From the message alone it is a reading.
+    confirmed = facts.get("subject") is not None and facts.get("live_confirmed", False)
+    return [wrap_data_argument(
+        incident, "np.expand_dims({}, axis=0)",
+        title="Add the batch axis to the one sample",
+        applicability=Applicability.SAFE if confirmed else Applicability.UNSAFE,
+        fallback=f"x = np.expand_dims(x, axis=0){note}", note=note)]

@@ -50,8 +50,8 @@ from __future__ import annotations
 
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
-from tferrfix.fixes.snippets import rewrite_argument
 from tferrfix.incident import Incident
+from tferrfix.patterns.inputs._axes import data_fix, live_model_input_shape
 from tferrfix.patterns.inputs._spec import MESSAGES, diagnose_family
 
 code = "TFE0102"
@@ -79,10 +79,18 @@ def match(incident: Incident) -> Diagnosis | None:
 
 
 def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
-    frame = incident.user_frame
-    new_line = None
-    if frame is not None and frame.code:
-        new_line = rewrite_argument(frame.code, lambda a: f"{a}[..., np.newaxis]")
-    snippet = new_line or 'x = x[..., np.newaxis]'
-    return [Fix('Add the channel axis at the end', Applicability.DISPLAY_ONLY, snippet,
-                frame.file if frame else None, frame.line if frame else None)]
+    facts = diagnosis.facts
+    expected = live_model_input_shape(incident) or facts.get("expected")
+    # Channels first, (None, 1, H, W): the channel axis goes after the batch axis.
+    first = bool(expected and len(expected) == 4 and expected[1] in (1, 3, 4)
+                 and expected[-1] not in (None, 1, 3, 4))
+    template = "np.expand_dims({}, 1)" if first else "{}[..., np.newaxis]"
+    # Safe when the program showed the array and a model built for one channel: a channel
+    # axis of 1 keeps every value. A model of 3 or unknown channels may want RGB data.
+    channels = expected[1 if first else -1] if expected and len(expected) == 4 else None
+    safe = bool(facts.get("live_confirmed") and channels == 1)
+    return [data_fix(
+        incident, template,
+        title="Add the channel axis " + ("after the batch axis" if first else "at the end"),
+        applicability=Applicability.SAFE if safe else Applicability.UNSAFE,
+        fallback="x = x[..., np.newaxis]")]

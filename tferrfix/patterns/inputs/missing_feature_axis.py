@@ -47,8 +47,8 @@ from __future__ import annotations
 
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
-from tferrfix.fixes.snippets import rewrite_argument
 from tferrfix.incident import Incident
+from tferrfix.patterns.inputs._axes import data_fix, live_model_input_shape
 from tferrfix.patterns.inputs._spec import MESSAGES, diagnose_family
 
 code = "TFE0103"
@@ -71,10 +71,12 @@ def match(incident: Incident) -> Diagnosis | None:
 
 
 def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
-    frame = incident.user_frame
-    new_line = None
-    if frame is not None and frame.code:
-        new_line = rewrite_argument(frame.code, lambda a: f"np.expand_dims({a}, -1)")
-    snippet = new_line or "x = np.expand_dims(x, -1)  # (samples,) -> (samples, 1)"
-    return [Fix("Add the feature axis at the end", Applicability.DISPLAY_ONLY, snippet,
-                frame.file if frame else None, frame.line if frame else None)]
+    facts = diagnosis.facts
+    # Safe when the program showed the array and the model's real input shape, and that
+    # shape ends in a feature axis of 1: adding it keeps every value where it was.
+    model_shape = live_model_input_shape(incident)
+    safe = bool(facts.get("live_confirmed") and model_shape and model_shape[-1] == 1)
+    return [data_fix(
+        incident, "np.expand_dims({}, -1)", title="Add the feature axis at the end",
+        applicability=Applicability.SAFE if safe else Applicability.UNSAFE,
+        fallback="x = np.expand_dims(x, -1)  # (samples,) -> (samples, 1)")]

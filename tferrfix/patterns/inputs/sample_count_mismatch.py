@@ -56,9 +56,13 @@ preprocessing) is the user's decision; cutting arrays drops data.
 
 from __future__ import annotations
 
+import ast
+
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes.materialize import edit
 from tferrfix.incident import Incident
+from tferrfix.patterns.inputs._axes import calls_covering, parsed_source
 from tferrfix.patterns.inputs._counts import (
     ALL_ARRAYS,
     CARDINALITY,
@@ -133,9 +137,69 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
     elif facts["validation"]:
         snippet = "model.fit(x_train, y_train, validation_data=(x_val, y_val))  # x_val and y_val from the same split"
         title = "Pair the validation inputs with their own targets"
+        paired = _validation_pair(incident)
+        if paired is not None and frame is not None and frame.line is not None:
+            index, name = paired
+            # Unsafe: the pairing follows the user's own names (trainX/testX -> testY).
+            return [Fix(title, Applicability.UNSAFE, snippet, frame.file, frame.line,
+                        (edit(frame.file, frame.line, "wrap_element", template=name,
+                              method="fit", keyword="validation_data", index=index),))]
     else:
         snippet = ("assert len(x) == len(y), (len(x), len(y))  # find the step that changed "
                    "one of them")
         title = "Make inputs and targets the same length"
     return [Fix(title, Applicability.DISPLAY_ONLY, snippet,
                 frame.file if frame else None, frame.line if frame else None)]
+
+
+def _validation_pair(incident: Incident) -> tuple[int, str] | None:
+    """``fit(trainX, trainY, validation_data=(testX, trainY))``: the validation tuple reuses
+    one training array. The array to use instead is named the way the other validation array
+    was renamed from its training one (train -> test), and must exist in the source:
+    (index in the tuple, name)."""
+    frame = incident.user_frame
+    if frame is None or not frame.file or frame.line is None or incident.source != "live":
+        return None
+    calls = calls_covering(frame.file, frame.line, "fit")
+    if len(calls) != 1:
+        return None
+    call = calls[0]
+    if len(call.args) < 2 or not all(isinstance(a, ast.Name) for a in call.args[:2]):
+        return None
+    train = [a.id for a in call.args[:2] if isinstance(a, ast.Name)]
+    value = next((k.value for k in call.keywords if k.arg == "validation_data"), None)
+    if not isinstance(value, (ast.Tuple, ast.List)) or len(value.elts) != 2 or \
+            not all(isinstance(e, ast.Name) for e in value.elts):
+        return None
+    val = [e.id for e in value.elts if isinstance(e, ast.Name)]
+    reused = [i for i in (0, 1) if val[i] == train[i]]
+    if len(reused) != 1:
+        return None
+    index = reused[0]
+    other = 1 - index
+    old, new = _renaming(train[other], val[other])
+    if not old or old not in train[index]:
+        return None
+    name = train[index].replace(old, new, 1)
+    tree = parsed_source(frame.file)
+    assigned = tree is not None and any(
+        isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id == name
+        for n in ast.walk(tree))
+    return (index, name) if assigned and name != train[index] else None
+
+
+def _renaming(a: str, b: str) -> tuple[str, str]:
+    """The part of ``a`` that became another part in ``b`` (``trainX``, ``testX`` ->
+    ``train``, ``test``)."""
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    # whole lower-case words: trainX/testX -> train/test, not rain/est
+    while start > 0 and a[start - 1].islower():
+        start -= 1
+    while end > 0 and a[len(a) - end].islower():
+        end -= 1
+    return a[start:len(a) - end], b[start:len(b) - end]

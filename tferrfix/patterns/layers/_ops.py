@@ -3,10 +3,13 @@ Keras print around a shape error (graph-mode shape inference, runtime kernels, K
 
 from __future__ import annotations
 
+import ast
+import warnings
 from typing import Any
 
 import regex
 
+from tferrfix.fixes.materialize import read_source
 from tferrfix.shapes import Shape, parse_shape
 
 SHAPE = r"(?:\[[^\[\]]*\]|\([^()]*\))"  # one printed shape, [?,28,28,1] or (None, 28)
@@ -74,3 +77,73 @@ def first_message(incident, rx: regex.Pattern[str]) -> tuple[regex.Match[str], s
         if found:
             return found, text
     return None
+
+
+# --- reading the user's source, for fixes (parses the file that ran; runs nothing) ---------
+
+def module_of(path: str | None) -> ast.Module | None:
+    """The user's file parsed, or None when it cannot be read or parsed."""
+    if not path:
+        return None
+    source = read_source(path)
+    if source is None:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(source)
+    except SyntaxError:
+        return None
+
+
+def called_name(node: ast.AST) -> str | None:
+    """``Dense`` for ``Dense(...)``, ``layers.Dense(...)``; None for anything else."""
+    if not isinstance(node, ast.Call):
+        return None
+    func = node.func
+    return func.attr if isinstance(func, ast.Attribute) else \
+        func.id if isinstance(func, ast.Name) else None
+
+
+def calls_named(tree: ast.Module, name: str) -> list[ast.Call]:
+    """The calls to ``name`` in source order."""
+    found = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and called_name(n) == name]
+    return sorted(found, key=lambda n: (n.lineno, n.col_offset))
+
+
+def assignment_before(tree: ast.Module, name: str, line: int) -> ast.Assign | None:
+    """The last plain ``name = ...`` that starts before ``line``."""
+    best = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and node.lineno < line and any(
+                isinstance(t, ast.Name) and t.id == name for t in node.targets) and \
+                (best is None or node.lineno > best.lineno):
+            best = node
+    return best
+
+
+def call_argument(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
+    for kw in call.keywords:
+        if kw.arg == keyword:
+            return kw.value
+    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+    return positional[position] if position < len(positional) else None
+
+
+def model_layers(evidence: Any) -> list[dict[str, Any]]:
+    """The layers of the live model evidence (the first model that lists them)."""
+    for ev in evidence:
+        if ev.kind == "model" and ev.origin == "live" and ev.detail("layers"):
+            return list(ev.detail("layers"))
+    return []
+
+
+def call_taking(code: str, subject: str) -> str | None:
+    """The name of the one call on ``code`` whose first argument is ``subject``."""
+    try:
+        tree = ast.parse(code.strip())
+    except SyntaxError:
+        return None
+    names = [called_name(n) for n in ast.walk(tree) if isinstance(n, ast.Call) and n.args
+             and isinstance(n.args[0], ast.Name) and n.args[0].id == subject]
+    return names[0] if len(names) == 1 else None

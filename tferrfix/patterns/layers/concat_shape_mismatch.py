@@ -53,13 +53,24 @@ changing the join axis or cropping a feature map changes what the model computes
 
 from __future__ import annotations
 
+import ast
+from dataclasses import replace
+from typing import Any
+
 import regex
 
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes.materialize import edit
 from tferrfix.fixes.snippets import call_sites
 from tferrfix.incident import Incident
-from tferrfix.patterns.layers._ops import op_info, shape_of, shapes_in
+from tferrfix.patterns.layers._ops import (
+    call_taking,
+    model_layers,
+    op_info,
+    shape_of,
+    shapes_in,
+)
 from tferrfix.shapes import Shape, show
 
 code = "TFE0205"
@@ -173,5 +184,92 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
             axis = facts["differing_axes"][0] if len(facts["differing_axes"]) == 1 else None
             if axis is not None:
                 snippet = regex.sub(r"axis\s*=\s*-?\d+", f"axis={axis}", code_line, count=1)
-    return [Fix("Make the tensors agree on every axis except the join axis",
-                Applicability.DISPLAY_ONLY, snippet, *where)]
+    fix = Fix("Make the tensors agree on every axis except the join axis",
+              Applicability.DISPLAY_ONLY, snippet, *where)
+    if facts["odd_size"] and len(facts["ranks"]) <= 1:
+        fix = _padded(incident, fix)
+    elif len(facts["ranks"]) == 2:
+        fix = _trailing_axis(incident, shapes, fix)
+    return [fix]
+
+
+def _trailing_axis(incident: Incident, shapes: list[Shape], fix: Fix) -> Fix:
+    """Give each tensor one axis short of the others (its shape is theirs without the last
+    axis) a trailing axis of size 1, in the list concatenated on the failing line. Unsafe:
+    a reading of which axis the user meant to join on (the last)."""
+    frame = incident.user_frame
+    if frame is None or frame.file is None or frame.line is None or not frame.code:
+        return fix
+    if incident.source != "live":
+        return replace(fix, reason="explained from text: run the program under tferrfix to "
+                                   "apply it")
+    try:
+        tree = ast.parse(frame.code.strip())
+    except SyntaxError:
+        return fix
+    lists = [n for n in ast.walk(tree) if isinstance(n, ast.List | ast.Tuple)
+             and len(n.elts) == len(shapes) and all(isinstance(e, ast.Name) for e in n.elts)]
+    high = max(len(s) for s in shapes)
+    tall = [s for s in shapes if len(s) == high]
+    if len(lists) != 1 or any(tuple(t[:-1]) != tuple(tall[0][:-1]) for t in tall):
+        return replace(fix, reason="the concatenated list is not found on the line")
+    names = [e.id for e in lists[0].elts if isinstance(e, ast.Name)]
+    short = [name for name, shape in zip(names, shapes, strict=True) if len(shape) < high]
+    if len(set(names)) != len(names) or any(
+            tuple(s) != tuple(tall[0][:-1]) for s in shapes if len(s) < high):
+        return replace(fix, reason="the tensors differ by more than a trailing axis")
+    edits = tuple(edit(frame.file, frame.line, "wrap_name", name=name,
+                       template="{}[..., None]") for name in short)
+    return replace(fix, title="Give the lower-rank tensor a trailing axis of size 1",
+                   applicability=Applicability.UNSAFE,
+                   snippet=fix.snippet + "\n" + "\n".join(
+                       f"{n} = {n}[..., None]  # -> the same rank as the others" for n in short),
+                   edits=edits)
+
+
+def _padded(incident: Incident, fix: Fix) -> Fix:
+    """The image given to the model padded (bottom and right) up to a multiple of the
+    model's down-sampling factor, read from the live model's strided layers. Unsafe: the
+    model sees extra zero rows/columns and its output grows by as much."""
+    frame = incident.user_frame
+    if frame is None or frame.file is None or frame.line is None:
+        return fix
+    if incident.source != "live":
+        return replace(fix, reason="explained from text: run the program under tferrfix to "
+                                   "apply it")
+    image = next((ev for ev in incident.evidence if ev.origin == "live"
+                  and ev.detail("role") == "model-input" and ev.shape and len(ev.shape) == 4),
+                 None)
+    factor = _downsampling(model_layers(incident.evidence))
+    if image is None or factor is None:
+        return replace(fix, reason="the image or the model's down-sampling is not known")
+    method = call_taking(frame.code or "", image.subject)
+    if method is None:
+        return replace(fix, reason=f"no single call on the line takes `{image.subject}`")
+    height, width = factor
+    template = (f"np.pad({{0}}, ((0, 0), (0, -{{0}}.shape[1] % {height}), "
+                f"(0, -{{0}}.shape[2] % {width}), (0, 0)))")
+    padded = template.format(image.subject)
+    return replace(fix, title=f"Pad the image to a multiple of the down-sampling factor "
+                              f"{factor[0]}x{factor[1]}",
+                   applicability=Applicability.UNSAFE,
+                   snippet=f"{image.subject} = {padded}",
+                   # the import last: it shifts the lines below it
+                   edits=(edit(frame.file, frame.line, "wrap_argument", template=template,
+                               method=method, position=0),
+                          edit(frame.file, 0, "add_import", module="numpy", alias="np")))
+
+
+def _downsampling(layers: list[dict[str, Any]]) -> tuple[int, int] | None:
+    """The product of the strides of the model's 2-D layers (the down-sampling factor)."""
+    if not layers:
+        return None
+    factor = [1, 1]
+    for layer in layers:
+        strides = layer.get("strides")
+        if strides is None:
+            continue
+        if len(strides) != 2 or layer.get("data_format") == "channels_first":
+            return None
+        factor = [factor[0] * strides[0], factor[1] * strides[1]]
+    return (factor[0], factor[1]) if factor != [1, 1] else None

@@ -55,13 +55,28 @@ changes the input, so do it the same way at training and prediction time.
 
 from __future__ import annotations
 
+import ast
+from dataclasses import replace
+from typing import Any
+
 import regex
 
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes.materialize import edit, read_source
 from tferrfix.fixes.snippets import call_sites
 from tferrfix.incident import Incident
-from tferrfix.patterns.layers._ops import SHAPE, op_info, shape_of, shapes_in
+from tferrfix.patterns.layers._ops import (
+    SHAPE,
+    call_argument,
+    call_taking,
+    calls_named,
+    model_layers,
+    module_of,
+    op_info,
+    shape_of,
+    shapes_in,
+)
 from tferrfix.shapes import show
 
 code = "TFE0203"
@@ -183,6 +198,111 @@ def _layer_call(code: str) -> str | None:
 
 
 def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
+    fix = _display(incident, diagnosis)
+    frame = incident.user_frame
+    reading = diagnosis.facts["reading"]
+    if frame is None or frame.file is None or frame.line is None or reading not in (
+            "channels-first-layers", "channels-first-data", "too-small"):
+        return [fix]
+    if incident.source != "live":
+        return [replace(fix, reason="explained from text: run the program under tferrfix to "
+                                    "apply it")]
+    tree = module_of(frame.file)
+    if tree is None:
+        return [replace(fix, reason="the source of the failing file is not available")]
+    if reading == "channels-first-layers":
+        return [_channels_last_config(tree, frame.file, fix)]
+    if reading == "channels-first-data":
+        return [_channels_last_input(tree, frame.file, fix)]
+    if reading == "too-small":
+        return [_resized(incident, frame.file, frame.line, frame.code or "", fix)]
+    return [fix]
+
+
+def _channels_last_config(tree: ast.Module, path: str, fix: Fix) -> Fix:
+    """The one ``set_image_data_format("channels_first")`` switched to channels last. Unsafe:
+    every layer's layout changes (channels-first weights no longer fit)."""
+    calls = [c for c in calls_named(tree, "set_image_data_format") if c.args
+             and isinstance(c.args[0], ast.Constant) and c.args[0].value == "channels_first"]
+    if len(calls) != 1:
+        return replace(fix, reason="no single set_image_data_format(\"channels_first\") "
+                                   "in the source (keras.json?)")
+    return replace(fix, applicability=Applicability.UNSAFE, line=calls[0].lineno,
+                   edits=(edit(path, calls[0].lineno, "replace_string", old="channels_first",
+                               new="channels_last"),))
+
+
+def _channels_last_input(tree: ast.Module, path: str, fix: Fix) -> Fix:
+    """The one ``Input((C, H, W))`` declared ``(H, W, C)``, like the channels-last layers.
+    Unsafe: the data fed to the model must be transposed the same way."""
+    inputs = calls_named(tree, "Input")
+    shape = call_argument(inputs[0], 0, "shape") if len(inputs) == 1 else None
+    if not isinstance(shape, ast.Tuple | ast.List) or len(shape.elts) != 3:
+        return replace(fix, reason="no single Input((C, H, W)) in the source")
+    source = read_source(path) or ""
+    sizes = [ast.get_source_segment(source, e) or "" for e in shape.elts]
+    if not all(sizes):
+        return fix
+    value = f"({sizes[1]}, {sizes[2]}, {sizes[0]})"
+    return replace(fix, applicability=Applicability.UNSAFE, line=inputs[0].lineno,
+                   snippet=fix.snippet + f"\nInput({value})  # channels last, like the layers",
+                   edits=(edit(path, inputs[0].lineno, "set_keyword", call="Input",
+                               keyword="shape", value=value, position=0),))
+
+
+def _resized(incident: Incident, path: str, line: int, code: str, fix: Fix) -> Fix:
+    """The image given to the model resized to the smallest size its layers accept (from the
+    live model's layers). Unsafe: the model sees other pixels."""
+    image = next((ev for ev in incident.evidence if ev.origin == "live"
+                  and ev.detail("role") == "model-input" and ev.shape and len(ev.shape) == 4),
+                 None)
+    need = _smallest_input(model_layers(incident.evidence))
+    if image is None or need is None or image.shape is None:
+        return replace(fix, reason="the image or the model's layers are not known")
+    height, width = image.shape[1], image.shape[2]
+    if height is None or width is None or (height >= need[0] and width >= need[1]):
+        return fix
+    size = (max(height, need[0]), max(width, need[1]))
+    method = call_taking(code, image.subject)
+    if method is None:
+        return replace(fix, reason=f"no single call on the line takes `{image.subject}`")
+    template = f"tf.image.resize({{}}, {size})"
+    return replace(fix, title="Resize the image to a size the network's layers accept",
+                   applicability=Applicability.UNSAFE,
+                   snippet=f"{image.subject} = tf.image.resize({image.subject}, {size})  "
+                           f"# at least {need} for these layers",
+                   # the import last: it shifts the lines below it
+                   edits=(edit(path, line, "wrap_argument", template=template, method=method,
+                               position=0),
+                          edit(path, 0, "add_import", module="tensorflow", alias="tf")))
+
+
+def _smallest_input(layers: list[dict[str, Any]]) -> tuple[int, int] | None:
+    """The smallest (height, width) for which every window of the layers fits, walking back
+    from an output of 1x1; None when a windowed layer's sizes are unknown."""
+    if not layers:
+        return None
+    need = [1, 1]
+    for layer in reversed(layers):
+        window = layer.get("kernel_size") or layer.get("pool_size")
+        kind = str(layer.get("class", ""))
+        if window is None:
+            if regex.search(r"(?:Conv|Pool)(?:ing)?[123]D$", kind) and \
+                    not kind.startswith("Global"):
+                return None
+            continue
+        strides = layer.get("strides") or window
+        if len(window) != 2 or len(strides) != 2 or layer.get("data_format") == "channels_first":
+            return None
+        for axis in (0, 1):
+            if layer.get("padding") == "same":
+                need[axis] = (need[axis] - 1) * strides[axis] + 1
+            else:
+                need[axis] = (need[axis] - 1) * strides[axis] + window[axis]
+    return need[0], need[1]
+
+
+def _display(incident: Incident, diagnosis: Diagnosis) -> Fix:
     frame = incident.user_frame
     facts = diagnosis.facts
     where = (frame.file, frame.line) if frame else (None, None)
@@ -190,16 +310,16 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
     if facts["reading"] == "channels-first-data":
         snippet = ("x = np.transpose(x, (0, 2, 3, 1))  # (N, C, H, W) -> (N, H, W, C)\n"
                    "# and declare the input channels last: keras.Input((H, W, C))")
-        return [Fix("Put the channel axis last", Applicability.DISPLAY_ONLY, snippet, *where)]
+        return Fix("Put the channel axis last", Applicability.DISPLAY_ONLY, snippet, *where)
     if facts["reading"] == "channels-first-layers":
         snippet = ('keras.backend.set_image_data_format("channels_last")  # or "image_data_format": '
                    '"channels_last" in ~/.keras/keras.json')
-        return [Fix("Use channels-last layers for channels-last images",
-                    Applicability.DISPLAY_ONLY, snippet, *where)]
+        return Fix("Use channels-last layers for channels-last images",
+                    Applicability.DISPLAY_ONLY, snippet, *where)
     if facts["reading"] == "padded":
         snippet = "model.predict(np.expand_dims(image, axis=0))  # one image -> a batch of one"
-        return [Fix("Give the model a batch, not a single image", Applicability.DISPLAY_ONLY,
-                    snippet, *where)]
+        return Fix("Give the model a batch, not a single image", Applicability.DISPLAY_ONLY,
+                    snippet, *where)
     code_line = frame.code.strip() if frame and frame.code else ""
     call = _layer_call(code_line) if code_line and "padding" not in code_line else None
     if call:
@@ -208,5 +328,5 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
     else:
         snippet = (f"image = tf.image.resize(image, (H, W))  # the size the network was built for; "
                    f"the feature map here is {show(shape) if shape else 'too small'}")
-    return [Fix("Give the layer a spatial axis at least as large as its window",
-                Applicability.DISPLAY_ONLY, snippet, *where)]
+    return Fix("Give the layer a spatial axis at least as large as its window",
+                Applicability.DISPLAY_ONLY, snippet, *where)

@@ -52,10 +52,14 @@ checkpoints); whether the layer or what feeds it is wrong is the user's call.
 
 from __future__ import annotations
 
+import ast
+
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes.materialize import edit
 from tferrfix.fixes.snippets import call_sites
 from tferrfix.incident import Incident
+from tferrfix.patterns.inputs._axes import parsed_source
 from tferrfix.patterns.inputs._spec import AXIS, FULL, MATMUL, diagnose_family
 
 code = "TFE0202"
@@ -104,5 +108,87 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
         snippet = (f"keras.layers.Dense(units)  # no input_dim/input_shape inside the model: "
                    f"Keras sizes the kernel from the {got} features it receives")
         title = f"Let the layer take its input width ({got}) from the layer before it"
-    return [Fix(title, Applicability.DISPLAY_ONLY, snippet,
-                frame.file if frame else None, frame.line if frame else None)]
+    file, line = (frame.file, frame.line) if frame else (None, None)
+    if not file or incident.source != "live" or not isinstance(got, int) or \
+            not isinstance(want, int):
+        return [Fix(title, Applicability.DISPLAY_ONLY, snippet, file, line)]
+    # The argument that made the kernel `want` wide: the one keyword in the source whose
+    # value computes to `want` (module constants resolved). Setting it to the width that
+    # arrives is unsafe: the layer's weights change size.
+    places = _width_arguments(file, want)
+    if len(places) != 1:
+        why = ("no argument of the source computes to the kernel's input width" if not places
+               else "several arguments of the source compute to the kernel's input width")
+        return [Fix(title, Applicability.DISPLAY_ONLY, snippet, file, line, reason=why)]
+    at, call, keyword, shaped = places[0]
+    value = f"({got},)" if shaped else str(got)
+    return [Fix(title, Applicability.UNSAFE, snippet, file, at,
+                (edit(file, at, "set_keyword", call=call, keyword=keyword, value=value),))]
+
+
+# Keywords that declare how many features a layer's kernel reads.
+_WIDTH_KEYWORDS = ("input_dim", "input_shape", "in_channels", "in_features", "input_size",
+                   "n_in", "in_units", "in_dim")
+
+
+def _width_arguments(path: str, width: int) -> list[tuple[int, str, str, bool]]:
+    """(line, call, keyword, as a 1-tuple) of each call argument declaring ``width``."""
+    tree = parsed_source(path)
+    if tree is None:
+        return []
+    constants = _module_constants(tree)
+    out = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else \
+            func.id if isinstance(func, ast.Name) else None
+        for keyword in node.keywords:
+            if name is None or keyword.arg not in _WIDTH_KEYWORDS:
+                continue
+            value = keyword.value
+            shaped = isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == 1
+            if shaped:
+                value = value.elts[0]  # type: ignore[attr-defined]
+            elif keyword.arg == "input_shape":
+                continue
+            if _evaluate(value, constants) == width:
+                out.append((node.lineno, name, keyword.arg, shaped))
+    return sorted(out)
+
+
+def _module_constants(tree: ast.Module) -> dict[str, int]:
+    """Integers assigned once at the top level (``n_class, dim = 10, 16`` too)."""
+    found: dict[str, list[int | None]] = {}
+    for statement in tree.body:
+        if not isinstance(statement, ast.Assign):
+            continue
+        for target in statement.targets:
+            pairs: list[tuple[ast.expr, ast.expr | None]] = []
+            if isinstance(target, ast.Name):
+                pairs.append((target, statement.value))
+            elif isinstance(target, ast.Tuple) and isinstance(statement.value, ast.Tuple) \
+                    and len(target.elts) == len(statement.value.elts):
+                pairs.extend(zip(target.elts, statement.value.elts, strict=True))
+            for name, value in pairs:
+                if isinstance(name, ast.Name):
+                    number = _evaluate(value, {}) if value is not None else None
+                    found.setdefault(name.id, []).append(number)
+    return {k: v[0] for k, v in found.items() if len(v) == 1 and v[0] is not None}
+
+
+def _evaluate(node: ast.expr, constants: dict[str, int]) -> int | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int) and \
+            not isinstance(node.value, bool):
+        return node.value
+    if isinstance(node, ast.Name):
+        return constants.get(node.id)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Add, ast.Sub)):
+        left, right = _evaluate(node.left, constants), _evaluate(node.right, constants)
+        if left is None or right is None:
+            return None
+        if isinstance(node.op, ast.Mult):
+            return left * right
+        return left + right if isinstance(node.op, ast.Add) else left - right
+    return None

@@ -54,10 +54,15 @@ weights to the model; `drop_remainder=True` skips the last samples of every epoc
 
 from __future__ import annotations
 
+import ast
+from dataclasses import replace
+from typing import Any
+
 import regex
 
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes.materialize import edit
 from tferrfix.incident import Incident
 from tferrfix.patterns.layers._ops import op_info, shape_of
 
@@ -170,4 +175,51 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
         snippet = (f"# {code_line}\n" if code_line else "") + \
             "print(a.shape, b.shape)  # make them equal, or 1 on the axes to broadcast"
         title = "Make the operands' shapes equal or broadcastable"
-    return [Fix(title, Applicability.DISPLAY_ONLY, snippet, *where)]
+    fix = Fix(title, Applicability.DISPLAY_ONLY, snippet, *where)
+    if facts["merge_layer"]:
+        fix = _projected(incident, facts, fix)
+    return [fix]
+
+
+def _projected(incident: Incident, facts: dict[str, Any], fix: Fix) -> Fix:
+    """In the merge on the failing line, project the operand with the larger feature map
+    onto the other's shape with a strided 1x1 convolution — only where the shapes differ, so
+    the same code stays unchanged where they already match (a ResNet projection shortcut).
+    Unsafe: it adds a layer with weights to the model."""
+    frame = incident.user_frame
+    a, b = facts.get("a"), facts.get("b")
+    if frame is None or frame.file is None or frame.line is None or not frame.code:
+        return fix
+    if incident.source != "live":
+        return replace(fix, reason="explained from text: run the program under tferrfix to "
+                                   "apply it")
+    if not a or not b or len(a) != 3 or len(b) != 3 or None in (*a, *b):
+        return replace(fix, reason="the operands are not two known feature maps")
+    try:
+        tree = ast.parse(frame.code.strip())
+    except SyntaxError:
+        return fix
+    merges = [(n, n.args[0]) for n in ast.walk(tree) if isinstance(n, ast.Call) and n.args
+              and isinstance(n.args[0], ast.List | ast.Tuple) and len(n.args[0].elts) == 2
+              and all(isinstance(e, ast.Name) for e in n.args[0].elts)]
+    if len(merges) != 1:
+        return replace(fix, reason="the merged list is not found on the line")
+    call, operands = merges[0]
+    names = [e.id for e in operands.elts if isinstance(e, ast.Name)]
+    func = call.func.func if isinstance(call.func, ast.Call) else call.func
+    prefix = ast.unparse(func.value) + "." if isinstance(func, ast.Attribute) else None
+    big, small = (0, 1) if a[0] > b[0] else (1, 0)
+    (hb, wb, _), (hs, ws, _) = (a, b) if big == 0 else (b, a)
+    assert None not in (hb, wb, hs, ws)
+    if prefix is None or names[0] == names[1] or not hs or not ws or \
+            hb % hs or wb % ws or hb // hs != wb // ws or hb == hs:
+        return replace(fix, reason="no single strided projection brings one operand to "
+                                   "the other's shape")
+    other = names[small]
+    template = (f"({prefix}Conv2D({other}.shape[-1], 1, strides={{0}}.shape[1] // "
+                f"{other}.shape[1])({{0}}) if {{0}}.shape[1:] != {other}.shape[1:] else {{0}})")
+    return replace(fix, title="Project the shortcut to the residual branch's shape",
+                   applicability=Applicability.UNSAFE,
+                   snippet=fix.snippet + f"\n# in place: {template.format(names[big])}",
+                   edits=(edit(frame.file, frame.line, "wrap_name", name=names[big],
+                               template=template),))

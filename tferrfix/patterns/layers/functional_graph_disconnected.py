@@ -59,14 +59,18 @@ a constant, make it a weight of a layer instead of an `Input`.
 
 from __future__ import annotations
 
+import ast
+from dataclasses import replace
 from typing import Any
 
 import regex
 
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes.materialize import edit
 from tferrfix.fixes.snippets import call_sites, data_call, rewrite_argument
 from tferrfix.incident import Incident
+from tferrfix.patterns.layers._ops import call_argument, called_name, calls_named, module_of
 
 code = "TFE0209"
 name = "functional-graph-disconnected"
@@ -221,8 +225,84 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
     else:
         snippet = ("inputs = [...]  # the Input tensors the layers were called on, each created "
                    f"once; {missing}\nmodel = keras.Model(inputs=inputs, outputs=outputs)")
-    return [Fix("Build the Model from the Inputs its layers were called on",
-                Applicability.DISPLAY_ONLY, snippet, *where)]
+    fix = Fix("Build the Model from the Inputs its layers were called on",
+              Applicability.DISPLAY_ONLY, snippet, *where)
+    return [_rewired(incident, fix)]
+
+
+def _rewired(incident: Incident, fix: Fix) -> Fix:
+    """``fix`` with edits that swap each ``Input`` given to the Model that no layer was called
+    on for the one ``Input`` of the same arguments (but its name) that layers were called on
+    and the Model was not given. Unsafe: the model's inputs are other objects, possibly with
+    other names (feeding by name changes)."""
+    frame = incident.user_frame
+    if frame is None or frame.file is None or frame.line is None:
+        return fix
+    if incident.source != "live":
+        return replace(fix, reason="explained from text: run the program under tferrfix to "
+                                   "apply it")
+    tree = module_of(frame.file)
+    line = frame.line
+    model = None
+    if tree is not None:
+        model = next((c for name in ("Model", "Functional") for c in calls_named(tree, name)
+                      if c.lineno <= line <= (c.end_lineno or c.lineno)), None)
+    given = call_argument(model, 0, "inputs") if model is not None else None
+    if tree is None or model is None or given is None:
+        return replace(fix, reason="the Model call is not found in the source")
+    elements = list(given.elts) if isinstance(given, ast.List | ast.Tuple) else [given]
+    if not all(isinstance(e, ast.Name) for e in elements):
+        return replace(fix, reason="the Model's inputs are not plain names")
+    inputs = _input_variables(tree)
+    used = _names_used_outside(tree, model)
+    given_names = {e.id for e in elements if isinstance(e, ast.Name)}
+    taken: set[str] = set()
+    edits = []
+    for element in elements:
+        assert isinstance(element, ast.Name)
+        if element.id not in inputs:
+            return replace(fix, reason=f"`{element.id}` is not made by one Input(...) call")
+        if element.id in used:
+            continue
+        candidates = [name for name, args in inputs.items()
+                      if args == inputs[element.id] and name in used
+                      and name not in given_names and name not in taken]
+        if len(candidates) != 1:
+            return replace(fix, reason=f"no single Input of the same shape stands in for "
+                                       f"`{element.id}`")
+        taken.add(candidates[0])
+        edits.append(edit(frame.file, element.lineno, "rename_name", old=element.id,
+                          new=candidates[0]))
+    if not edits:
+        return replace(fix, reason="every Input given to the Model is used by a layer")
+    swaps = ", ".join(f"{dict(e.args)['old']} -> {dict(e.args)['new']}" for e in edits)
+    return replace(fix, title="Give the Model the Inputs its layers were called on",
+                   applicability=Applicability.UNSAFE,
+                   snippet=fix.snippet + f"  # {swaps}", edits=tuple(edits))
+
+
+def _input_variables(tree: ast.Module) -> dict[str, str]:
+    """Names bound once to an ``Input(...)`` call -> the call's arguments but its name."""
+    seen: dict[str, list[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    value = node.value
+                    args = ""
+                    if called_name(value) == "Input":
+                        assert isinstance(value, ast.Call)
+                        args = ast.dump(ast.Tuple(elts=list(value.args), ctx=ast.Load())) + \
+                            "".join(ast.dump(k) for k in value.keywords if k.arg != "name")
+                    seen.setdefault(target.id, []).append(args)
+    return {name: args[0] for name, args in seen.items() if len(args) == 1 and args[0]}
+
+
+def _names_used_outside(tree: ast.Module, call: ast.Call) -> set[str]:
+    """Names read anywhere but inside ``call``."""
+    inside = {id(n) for n in ast.walk(call)}
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+            and isinstance(n.ctx, ast.Load) and id(n) not in inside}
 
 
 def _missing_description(facts: dict[str, Any]) -> str:

@@ -65,14 +65,17 @@ from __future__ import annotations
 
 import ast
 import warnings
+from dataclasses import replace
 from typing import Any
 
 import regex
 
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes.materialize import edit, read_source
 from tferrfix.fixes.snippets import call_sites
 from tferrfix.incident import Incident
+from tferrfix.patterns.layers._ops import called_name, calls_named, module_of
 
 code = "TFE0210"
 name = "keras-tensor-in-tf-op"
@@ -233,8 +236,9 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
                    f"    def call(self, {argument}):\n"
                    f"        return {expression}\n\n"
                    f"{target} = {layer}()({argument})")
-        return [Fix("Move the TensorFlow call into a custom layer", Applicability.DISPLAY_ONLY,
-                    snippet, *where)]
+        fix = Fix("Move the TensorFlow call into a custom layer", Applicability.DISPLAY_ONLY,
+                  snippet, *where)
+        return [_in_lambda(incident, fix, argument, expression)]
     snippet = ("class MyLayer(keras.layers.Layer):\n"
                "    def call(self, x):\n"
                "        return tf_fn(x)  # the TensorFlow code that received the KerasTensor\n\n"
@@ -253,4 +257,46 @@ def _right_side(code: str) -> str | None:
     node = tree.body[0]
     if isinstance(node, ast.Assign):
         return ast.get_source_segment(code, node.value)
+    return None
+
+
+def _in_lambda(incident: Incident, fix: Fix, argument: str, expression: str) -> Fix:
+    """``fix`` with an edit running the failing line's TensorFlow expression inside a
+    ``Lambda`` layer called on the Keras tensor. Unsafe: TensorFlow variables the expression
+    uses are not tracked (not trained, not saved) the way a custom layer's weights would be."""
+    frame = incident.user_frame
+    if frame is None or frame.file is None or frame.line is None:
+        return fix
+    if incident.source != "live":
+        return replace(fix, reason="explained from text: run the program under tferrfix to "
+                                   "apply it")
+    try:
+        node = ast.parse(expression, mode="eval").body
+    except SyntaxError:
+        return fix
+    name = called_name(node)
+    if not argument.isidentifier() or name is None or \
+            sum(1 for n in ast.walk(node) if called_name(n) == name) != 1:
+        return replace(fix, reason="the failing expression is not one call")
+    tree = module_of(frame.file)
+    source = read_source(frame.file) or ""
+    inputs = calls_named(tree, "Input") if tree is not None else []
+    prefixes = {_keras_prefix(ast.get_source_segment(source, c.func) or "") for c in inputs}
+    if len(prefixes) != 1 or None in prefixes:
+        return replace(fix, reason="how the program refers to Keras layers is not clear")
+    prefix = prefixes.pop()
+    new = f"{prefix}Lambda(lambda {argument}: {expression})({argument})"
+    return replace(fix, title="Run the TensorFlow call inside a Lambda layer",
+                   applicability=Applicability.UNSAFE,
+                   snippet=fix.snippet + f"\n# or, in place: {new}",
+                   edits=(edit(frame.file, frame.line, "replace_call", call=name, new=new),))
+
+
+def _keras_prefix(func: str) -> str | None:
+    """``tf.keras.layers.`` for ``tf.keras.Input`` / ``tf.keras.layers.Input``, ``layers.``
+    for ``layers.Input``; None for a bare ``Input`` (Lambda may not be imported)."""
+    for tail in (".layers.Input", ".Input"):
+        if func.endswith(tail):
+            base = func[: -len(tail)]
+            return "layers." if base == "layers" else f"{base}.layers."
     return None

@@ -64,14 +64,17 @@ only.
 
 from __future__ import annotations
 
+import ast
 import math
 from typing import Any
 
 import regex
 
 from tferrfix.diagnosis import Diagnosis
-from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes import Applicability, Edit, Fix
+from tferrfix.fixes.materialize import edit, read_source
 from tferrfix.incident import Incident
+from tferrfix.patterns.inputs._axes import parsed_source
 from tferrfix.patterns.inputs._spec import layer_kind
 from tferrfix.shapes import Shape, fits, parse_shape, show
 
@@ -217,5 +220,107 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
         "keras.layers.Flatten(),      # or GlobalAveragePooling2D() after convolutions\n"
         f"keras.layers.Dense(...),     # now (batch, units) instead of {before}"
     )
-    return [Fix("Flatten before the Dense layer", Applicability.DISPLAY_ONLY, snippet,
-                frame.file if frame else None, frame.line if frame else None)]
+    title = "Flatten before the Dense layer"
+    file, line = (frame.file, frame.line) if frame else (None, None)
+    if incident.source != "live" or not file:
+        return [Fix(title, Applicability.DISPLAY_ONLY, snippet, file, line,
+                    reason="explained from text: run the program under tferrfix to apply it"
+                    if file else None)]
+    edits, why_not = _flatten_edits(incident, file)
+    if edits is None:
+        return [Fix(title, Applicability.DISPLAY_ONLY, snippet, file, line, reason=why_not)]
+    # Unsafe: a new layer changes what the model is (its Dense sees every value at once).
+    return [Fix(title, Applicability.UNSAFE, snippet, edits[-1].file, edits[-1].line,
+                tuple(edits))]
+
+
+# Layers after which the features are already one vector per sample.
+_FLAT = ("Flatten", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D",
+         "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D", "Reshape", "LSTM",
+         "GRU", "SimpleRNN", "Bidirectional")
+
+
+def _flatten_edits(incident: Incident, file: str) -> tuple[list[Edit] | None, str]:
+    """Insert ``Flatten`` before the first Dense of the model that receives more than
+    (batch, features): found from the live model (its layers, its input rank) and located in
+    the user's source by the order of the Dense calls."""
+    model = next((ev for ev in incident.evidence if ev.origin == "live" and ev.kind == "model"
+                  and ev.detail("layers")), None)
+    if model is None:
+        return None, "the program did not show the model's layers"
+    inputs = model.detail("input_shapes") or []
+    if len(inputs) != 1 or not inputs[0] or len(inputs[0]) <= 2:
+        return None, "the model's input is not known to have more than 2 axes"
+    classes = [layer.get("class") for layer in model.detail("layers")]
+    dense_index = 0
+    for cls in classes:
+        if cls in _FLAT:
+            return None, "the model already flattens before its first Dense"
+        if cls == "Dense":
+            break
+    else:
+        return None, "the model has no Dense layer"
+    tree = parsed_source(file)
+    if tree is None:
+        return None, "the source could not be read"
+    dense_calls = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)
+                          and _called(n) == "Dense"), key=lambda n: (n.lineno, n.col_offset))
+    if dense_calls and classes.count("Dense") != len(dense_calls):
+        return None, "the Dense layers in the source do not match the model's"
+    if not dense_calls:
+        return None, "the Dense layer was not found in the source"
+    dense = dense_calls[dense_index]
+    prefix = _prefix(dense, tree)
+    if prefix is None:
+        return None, "Flatten is not imported where Dense is"
+    source = read_source(file) or ""
+    shape_kw = next((k for k in dense.keywords if k.arg in ("input_shape", "input_dim")), None)
+    inner = ""
+    edits: list[Edit] = []
+    if shape_kw is not None and shape_kw.arg == "input_shape":
+        # the declared input moves to the new first layer, as Keras reads it there
+        inner = f"input_shape={ast.get_source_segment(source, shape_kw.value)}"
+        edits.append(edit(file, dense.lineno, "drop_keyword", call="Dense",
+                          keyword="input_shape"))
+    layer = f"{prefix}Flatten({inner})"
+    parent = _parent(tree, dense)
+    if isinstance(parent, ast.List):
+        edits.append(edit(file, dense.lineno, "insert_before_call", element=layer,
+                          before="Dense"))
+    elif isinstance(parent, ast.Call) and _called(parent) == "add" and \
+            isinstance(parent.func, ast.Attribute):
+        receiver = ast.get_source_segment(source, parent.func.value)
+        edits.append(edit(file, parent.lineno, "insert_statement_before",
+                          statement=f"{receiver}.add({layer})"))
+    elif isinstance(parent, ast.Call) and parent.func is dense and len(parent.args) == 1 \
+            and isinstance(parent.args[0], ast.Name) and not inner:
+        name = parent.args[0].id
+        edits.append(edit(file, parent.lineno, "insert_statement_before",
+                          statement=f"{name} = {layer}({name})"))
+    else:
+        return None, "the Dense layer is not added in a way the fix can follow"
+    return edits, ""
+
+
+def _called(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else \
+        func.id if isinstance(func, ast.Name) else ""
+
+
+def _prefix(dense: ast.Call, tree: ast.Module) -> str | None:
+    """How Flatten is spelled where Dense is: ``tf.keras.layers.`` or a bare imported name."""
+    func = dense.func
+    if isinstance(func, ast.Attribute):
+        return ast.unparse(func.value) + "."
+    imported = {alias.asname or alias.name for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom) for alias in node.names}
+    return "" if "Flatten" in imported else None
+
+
+def _parent(tree: ast.Module, child: ast.AST) -> ast.AST | None:
+    for node in ast.walk(tree):
+        for sub in ast.iter_child_nodes(node):
+            if sub is child:
+                return node
+    return None

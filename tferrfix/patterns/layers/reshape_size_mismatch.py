@@ -50,14 +50,27 @@ training and prediction.
 
 from __future__ import annotations
 
+import ast
 import math
+from dataclasses import replace
+from math import prod
+from typing import Any
 
 import regex
 
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes.materialize import edit, read_source
 from tferrfix.incident import Incident
-from tferrfix.patterns.layers._ops import SHAPE, op_info, shape_of
+from tferrfix.patterns.layers._ops import (
+    SHAPE,
+    assignment_before,
+    call_argument,
+    calls_named,
+    module_of,
+    op_info,
+    shape_of,
+)
 from tferrfix.shapes import show
 
 code = "TFE0204"
@@ -151,5 +164,142 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
     else:
         snippet = ("x = tf.reshape(x, [-1, *fixed_axes])  # -1 for the axis whose size varies; "
                    "resize images with tf.image.resize instead of reshaping")
-    return [Fix("Make the reshape target hold as many values as the data",
-                Applicability.DISPLAY_ONLY, snippet, *where)]
+    fix = Fix("Make the reshape target hold as many values as the data",
+              Applicability.DISPLAY_ONLY, snippet, *where)
+    return [_with_edits(incident, facts, fix)]
+
+
+def _with_edits(incident: Incident, facts: dict[str, Any], fix: Fix) -> Fix:
+    frame = incident.user_frame
+    if frame is None or frame.file is None or frame.line is None or \
+            facts["framework"] not in ("keras", "tensorflow"):
+        return fix
+    if incident.source != "live":
+        return replace(fix, reason="explained from text: run the program under tferrfix to "
+                                   "apply it")
+    tree = module_of(frame.file)
+    source = read_source(frame.file)
+    if tree is None or source is None:
+        return replace(fix, reason="the source of the failing file is not available")
+    if facts["framework"] == "keras":
+        return _keras_target(tree, source, frame.file, frame.line, facts, fix)
+    if facts["framework"] == "tensorflow":
+        return _image_resize(tree, source, frame.file, facts, fix)
+    return fix
+
+
+def _keras_target(tree: ast.Module, source: str, path: str, line: int,
+                  facts: dict[str, Any], fix: Fix) -> Fix:
+    """A ``Reshape`` target with a hard-coded size: the one number of the target that, replaced
+    by one of the module's integer variables the target does not use yet, makes the target
+    hold exactly the values of one incoming sample. Unsafe: a reading of the user's intent."""
+    have = facts.get("have")  # the values of one sample (the message's shape has no batch)
+    if not have:
+        return replace(fix, reason="the number of incoming values is not known")
+    call = next((c for c in calls_named(tree, "Reshape")
+                 if c.lineno <= line <= (c.end_lineno or c.lineno)), None)
+    target = call_argument(call, 0, "target_shape") if call else None
+    if call is not None and isinstance(target, ast.Name):
+        bound = assignment_before(tree, target.id, call.lineno)
+        target = bound.value if bound else None
+    if not isinstance(target, ast.Tuple | ast.List):
+        return replace(fix, reason="the Reshape target is not a tuple in the source")
+    env = _int_constants(tree)
+    used = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    literals = [n for n in ast.walk(target) if isinstance(n, ast.Constant)
+                and type(n.value) is int]
+    found = []
+    for literal in literals:
+        for name, value in env.items():
+            if name in used:
+                continue
+            sizes = [_evaluate(e, env, literal, value) for e in target.elts]
+            if all(s is not None for s in sizes) and \
+                    prod(s for s in sizes if s is not None) == have:
+                found.append((literal, name))
+    if len(found) != 1:
+        return replace(fix, reason="no single hard-coded size in the target accounts for the "
+                                   "difference")
+    literal, name = found[0]
+    number = int(literal.value)  # type: ignore[arg-type]  # an int: filtered above
+    if sum(1 for n in literals if n.lineno == literal.lineno and n.value == number) != 1:
+        return replace(fix, reason=f"{number} appears more than once on its line")
+    code = ast.get_source_segment(source, target) or ""
+    return replace(fix, title=f"Compute the Reshape target from `{name}`, not {number}",
+                   applicability=Applicability.UNSAFE, line=literal.lineno,
+                   snippet=fix.snippet + f"\n# {code}: {number} -> {name}",
+                   edits=(edit(path, literal.lineno, "replace_number", old=number,
+                               new=name),))
+
+
+def _int_constants(tree: ast.Module) -> dict[str, int]:
+    """Module-level names bound once to an integer literal (``h, w = 82, 280`` too)."""
+    seen: dict[str, list[int | None]] = {}
+    for statement in tree.body:
+        if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+            continue
+        target, value = statement.targets[0], statement.value
+        pairs: list[tuple[ast.expr, ast.expr]] = [(target, value)]
+        if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and \
+                len(target.elts) == len(value.elts):
+            pairs = list(zip(target.elts, value.elts, strict=True))
+        for name, number in pairs:
+            if isinstance(name, ast.Name):
+                known = number.value if isinstance(number, ast.Constant) and \
+                    isinstance(number.value, int) and not isinstance(number.value, bool) \
+                    else None
+                seen.setdefault(name.id, []).append(known)
+    return {k: v[0] for k, v in seen.items() if len(v) == 1 and v[0] is not None}
+
+
+def _evaluate(node: ast.expr, env: dict[str, int], swap: ast.AST, value: int) -> int | None:
+    """An integer expression of literals and ``env`` names, with ``swap`` read as ``value``."""
+    if node is swap:
+        return value
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return int(node.value)
+    if isinstance(node, ast.Name):
+        return env.get(node.id)
+    if isinstance(node, ast.BinOp):
+        left, right = _evaluate(node.left, env, swap, value), \
+            _evaluate(node.right, env, swap, value)
+        if left is None or right is None:
+            return None
+        if isinstance(node.op, ast.Add):
+            return left + right
+        if isinstance(node.op, ast.Sub):
+            return left - right
+        if isinstance(node.op, ast.Mult):
+            return left * right
+        if isinstance(node.op, ast.FloorDiv) and right:
+            return left // right
+    return None
+
+
+def _image_resize(tree: ast.Module, source: str, path: str, facts: dict[str, Any],
+                  fix: Fix) -> Fix:
+    """An image reshaped to a fixed ``[H, W, C]``: ``tf.image.resize`` it to ``[H, W]``
+    instead, when the data holds whole pixels of C channels. Unsafe: the pixels change."""
+    calls = [c for c in calls_named(tree, "reshape") if isinstance(c.func, ast.Attribute)
+             and isinstance(c.func.value, ast.Name) and c.func.value.id == "tf"
+             and len(c.args) == 2]
+    target = calls[0].args[1] if len(calls) == 1 else None
+    if not isinstance(target, ast.List | ast.Tuple) or len(target.elts) not in (3, 4):
+        return replace(fix, reason="no single tf.reshape(image, [H, W, C]) in the source")
+    channels = target.elts[-1]
+    have = facts.get("have")
+    count = channels.value if isinstance(channels, ast.Constant) and \
+        isinstance(channels.value, int) else 0
+    if count not in (1, 3, 4) or not have or have % count:
+        return replace(fix, reason="the reshape target does not end in a channel count that "
+                                   "divides the data")
+    image = ast.get_source_segment(source, calls[0].args[0])
+    sizes = [ast.get_source_segment(source, e) for e in target.elts[-3:-1]]
+    if not image or not all(sizes):
+        return fix
+    new = f"tf.image.resize({image}, [{sizes[0]}, {sizes[1]}])"
+    return replace(fix, title="Resize the image instead of reshaping it",
+                   applicability=Applicability.UNSAFE, line=calls[0].lineno,
+                   snippet=fix.snippet + f"\n{new}",
+                   edits=(edit(path, calls[0].lineno, "replace_call", call="reshape",
+                               new=new),))

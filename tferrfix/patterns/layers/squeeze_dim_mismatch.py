@@ -47,12 +47,24 @@ only right when the channels are copies (grayscale saved as RGB); check the mask
 
 from __future__ import annotations
 
+import ast
+from dataclasses import replace
+
 import regex
 
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes.materialize import edit, read_source
 from tferrfix.incident import Incident
-from tferrfix.patterns.layers._ops import op_info, shape_of
+from tferrfix.patterns.layers._ops import (
+    assignment_before,
+    call_argument,
+    called_name,
+    calls_named,
+    module_of,
+    op_info,
+    shape_of,
+)
 
 code = "TFE0208"
 name = "squeeze-dim-mismatch"
@@ -129,4 +141,77 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
     else:
         snippet = (f"x = x[..., 0]  # keep one entry of axis {axis} instead of squeezing it, "
                    "or resize/reshape the data so that the axis really has size 1")
-    return [Fix("Squeeze only an axis of size 1", Applicability.DISPLAY_ONLY, snippet, *where)]
+    fix = Fix("Squeeze only an axis of size 1", Applicability.DISPLAY_ONLY, snippet, *where)
+    return [_with_edits(incident, fix, axis)]
+
+
+def _with_edits(incident: Incident, fix: Fix, axis: int | None) -> Fix:
+    """The edits for ``fix``, derived from the user's source: give the ids an ``Embedding``
+    turns into the squeezed tensor the size-1 axis the squeeze expects, or keep one entry of
+    the axis instead of squeezing it. Both change what the program computes: unsafe."""
+    frame = incident.user_frame
+    if frame is None or frame.file is None or frame.line is None or axis is None:
+        return fix
+    if incident.source != "live":
+        return replace(fix, reason="explained from text: run the program under tferrfix to "
+                                   "apply it")
+    tree = module_of(frame.file)
+    if tree is None:
+        return replace(fix, reason="the source of the failing file is not available")
+    found = _input_axis_edit(tree, frame.file, frame.line, axis)
+    if found is not None:
+        line, value, where_line = found
+        return replace(fix, title="Give the input the size-1 axis the squeeze removes",
+                       applicability=Applicability.UNSAFE,
+                       snippet=fix.snippet + f"\n# or, at line {line}: Input(shape={value})",
+                       edits=(edit(frame.file, where_line, "set_keyword", call="Input",
+                                   keyword="shape", value=value, position=0),))
+    squeezes = calls_named(tree, "squeeze")
+    if len(squeezes) != 1 or not squeezes[0].args or axis < -1:
+        return replace(fix, reason="the squeeze to replace is not found exactly once in the "
+                                   "source")
+    call = squeezes[0]
+    source = read_source(frame.file) or ""
+    tensor = ast.get_source_segment(source, call.args[0])
+    if not tensor:
+        return fix
+    index = "..., 0" if axis == -1 else ", ".join([":"] * axis + ["0"])
+    new = f"{tensor}[{index}]"
+    return replace(fix, title=f"Keep one entry of axis {axis} instead of squeezing it",
+                   applicability=Applicability.UNSAFE,
+                   snippet=fix.snippet + f"\n{new}  # instead of the squeeze",
+                   edits=(edit(frame.file, call.lineno, "replace_call", call="squeeze",
+                               new=new),))
+
+
+def _input_axis_edit(tree: ast.Module, path: str, line: int,
+                     axis: int) -> tuple[int, str, int] | None:
+    """(line, new shape, line) of the ``Input`` whose ids an ``Embedding`` turned into the
+    tensor squeezed on ``line``, with a size-1 axis inserted where the squeeze looks."""
+    statement = next((n for n in ast.walk(tree) if isinstance(n, ast.Assign)
+                      and n.lineno <= line <= (n.end_lineno or n.lineno)), None)
+    if statement is None or not isinstance(statement.value, ast.Call):
+        return None
+    value = statement.value
+    # x = ops.squeeze(t, 2)  or  x = Lambda(lambda y: K.squeeze(y, 2))(t)
+    tensor = value.args[0] if value.args else None
+    if not isinstance(tensor, ast.Name):
+        return None
+    embedded = assignment_before(tree, tensor.id, statement.lineno)
+    if embedded is None or not isinstance(embedded.value, ast.Call) or \
+            called_name(embedded.value.func) != "Embedding" or not embedded.value.args or \
+            not isinstance(embedded.value.args[0], ast.Name):
+        return None
+    ids = assignment_before(tree, embedded.value.args[0].id, embedded.lineno)
+    if ids is None or called_name(ids.value) != "Input":
+        return None
+    assert isinstance(ids.value, ast.Call)
+    shape = call_argument(ids.value, 0, "shape")
+    if not isinstance(shape, ast.Tuple | ast.List):
+        return None
+    sizes = [ast.get_source_segment(read_source(path) or "", e) or "" for e in shape.elts]
+    # Embedding output: (batch, *sizes, dim); a size-1 sample axis i lands at axis i + 1.
+    if not all(sizes) or not 1 <= axis <= len(sizes) + 1:
+        return None
+    sizes.insert(axis - 1, "1")
+    return ids.lineno, f"({', '.join(sizes)}{',' if len(sizes) == 1 else ''})", ids.lineno

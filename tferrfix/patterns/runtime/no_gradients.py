@@ -69,10 +69,14 @@ probabilities instead of argmax class ids).
 
 from __future__ import annotations
 
+import ast
+import warnings
+
 import regex
 
 from tferrfix.diagnosis import Diagnosis
-from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes import Applicability, Edit, Fix
+from tferrfix.fixes.materialize import edit, read_source
 from tferrfix.fixes.snippets import call_sites
 from tferrfix.incident import Incident
 
@@ -205,8 +209,18 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
             f"    return ...  # the code that computed `{name}`: the model call and the loss\n"
             f"{new_line}"
         )
-        return [Fix("Compute the loss inside the function given to minimize()",
-                    Applicability.DISPLAY_ONLY, snippet, file, line)]
+        fix = Fix("Compute the loss inside the function given to minimize()",
+                  Applicability.DISPLAY_ONLY, snippet, file, line)
+        recompute = _inlined_loss(file, line, name, _model_of(
+            str(facts["var_list"]) if facts["var_list"] else None))
+        if recompute and incident.source == "live" and file and line:
+            # Unsafe: minimize() now recomputes the forward pass and the loss itself (the
+            # program's own `loss` value is left as it was).
+            keyword = "loss" if "loss=" in frame.code else None
+            fix = Fix(fix.title, Applicability.UNSAFE, snippet, file, line, (edit(
+                file, line, "set_keyword", call="minimize", keyword=keyword or "loss",
+                value=f"lambda: {recompute}", position=None if keyword else 0),))
+        return [fix]
     if cause == "tape" and frame is not None:
         variables = str(facts["var_list"] or "model.trainable_variables")
         grads = str(facts["grads_name"] or "grads")
@@ -218,8 +232,15 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
             f"{grads} = tape.gradient(loss, {variables})\n"
             f"{frame.code.strip()}"
         )
-        return [Fix("Run the forward pass inside the GradientTape", Applicability.DISPLAY_ONLY,
-                    snippet, file, line)]
+        fix = Fix("Run the forward pass inside the GradientTape", Applicability.DISPLAY_ONLY,
+                  snippet, file, line)
+        moves = _tape_edits(file, model)
+        if moves and incident.source == "live":
+            # Unsafe: the same forward pass, but it now runs where the tape records it (and
+            # after whatever ran between it and the tape).
+            fix = Fix(fix.title, Applicability.UNSAFE, snippet, moves[0].file, moves[0].line,
+                      tuple(moves))
+        return [fix]
     if cause == "fit":
         snippet = (
             "def loss(y_true, y_pred):  # TensorFlow ops on y_pred only: no .numpy(), NumPy,\n"
@@ -246,3 +267,88 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
         )
     return [Fix("Find where the path from the variables to the loss is cut",
                 Applicability.DISPLAY_ONLY, snippet, file, line)]
+
+
+def _tape_edits(file: str | None, model: str) -> list[Edit]:
+    """Move the forward pass into the tape: the one ``... = model(...)`` statement before the
+    program's ``with tf.GradientTape() as tape:`` block (in the same block) whose results the
+    tape's body reads."""
+    source = read_source(file) if file else None
+    if source is None or file is None or not model.isidentifier():
+        return []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    found: list[tuple[int, int]] = []
+    for block in ast.walk(tree):
+        body = getattr(block, "body", None)
+        if not isinstance(body, list):
+            continue
+        for j, tape in enumerate(body):
+            if not isinstance(tape, ast.With) or not any(
+                    isinstance(item.context_expr, ast.Call) and
+                    _called(item.context_expr) == "GradientTape" for item in tape.items):
+                continue
+            read = {n.id for n in ast.walk(ast.Module(body=tape.body, type_ignores=[]))
+                    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+            for statement in body[:j]:
+                if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call) \
+                        and _called(statement.value) == model and \
+                        isinstance(statement.value.func, ast.Name):
+                    bound = {n.id for t in statement.targets for n in ast.walk(t)
+                             if isinstance(n, ast.Name)}
+                    if bound & read:
+                        found.append((statement.lineno, tape.lineno))
+    if len(found) != 1:
+        return []
+    line, target = found[0]
+    return [edit(file, line, "move_into_block", target=target)]
+
+
+def _called(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else \
+        func.id if isinstance(func, ast.Name) else ""
+
+
+def _inlined_loss(file: str | None, line: int | None, name: str, model: str) -> str | None:
+    """The expression that computed ``name`` before ``line``, with the names it reads that
+    were bound by a call of ``model`` replaced by that call: what a ``lambda`` given to
+    ``minimize()`` must recompute under its tape. None unless it then calls the model."""
+    source = read_source(file) if file else None
+    if source is None or line is None or not name.isidentifier():
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    bound: dict[str, ast.expr] = {}
+    assigns = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Assign)),
+                     key=lambda n: n.lineno)
+    for statement in assigns:
+        if statement.lineno < line and len(statement.targets) == 1 and \
+                isinstance(statement.targets[0], ast.Name):
+            bound[statement.targets[0].id] = statement.value  # the last one before wins
+    value = bound.get(name)
+    if value is None:
+        return None
+
+    def calls_model(node: ast.AST) -> bool:
+        return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and
+                   n.func.id == model for n in ast.walk(node))
+
+    class Inline(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            other = bound.get(node.id)
+            if isinstance(node.ctx, ast.Load) and other is not None and node.id != name and \
+                    isinstance(other, ast.Call) and calls_model(other):
+                return other
+            return node
+
+    inlined = Inline().visit(ast.parse(ast.unparse(value), mode="eval")).body
+    return ast.unparse(inlined) if calls_model(inlined) else None

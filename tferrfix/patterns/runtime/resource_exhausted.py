@@ -56,12 +56,16 @@ itself. Freeing the GPU from other processes changes nothing in the program.
 
 from __future__ import annotations
 
+import ast
+import warnings
 from typing import Any
 
 import regex
 
 from tferrfix.diagnosis import Diagnosis
-from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes import Applicability, Edit, Fix
+from tferrfix.fixes.locate import find_call_lines
+from tferrfix.fixes.materialize import edit, read_source
 from tferrfix.fixes.snippets import call_sites
 from tferrfix.incident import Incident
 from tferrfix.patterns.runtime._common import device_of, human_bytes, nbytes, node_name, op_name
@@ -207,17 +211,25 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
         smaller = max(1, batch // 4)
         new = _replace_batch(frame.code.strip(), str(batch), str(smaller))
         if new is not None:
-            out.append(Fix(f"Train with smaller batches ({batch} -> {smaller})",
-                           Applicability.DISPLAY_ONLY, new, file, line))
+            out.append(_unsafe(incident, Fix(
+                f"Train with smaller batches ({batch} -> {smaller})",
+                Applicability.DISPLAY_ONLY, new, file, line), [edit(
+                    str(file), int(line or 0), "set_keyword", call=str(facts["batch_call"]),
+                    keyword="batch_size", value=str(smaller))] if facts["batch_call"] else []))
     elif frame is not None and facts["batch_call"] and facts["role"] != "weights":
         code = frame.code.strip()
         if code.endswith(")"):
             new = code[:-1].rstrip() + ", batch_size=8)"
-            out.append(Fix("Pass a smaller batch size", Applicability.DISPLAY_ONLY,
-                           new + "  # the default is 32", file, line))
+            out.append(_unsafe(incident, Fix("Pass a smaller batch size",
+                                             Applicability.DISPLAY_ONLY,
+                                             new + "  # the default is 32", file, line),
+                               [edit(str(file), int(line or 0), "set_keyword",
+                                     call=str(facts["batch_call"]), keyword="batch_size",
+                                     value="8")]))
     if facts["role"] == "weights" and facts["shape"]:
-        out.append(Fix("Shrink the layer whose weights do not fit", Applicability.DISPLAY_ONLY,
-                       _weights_snippet(facts), file, line))
+        out.append(_unsafe(incident, Fix("Shrink the layer whose weights do not fit",
+                                         Applicability.DISPLAY_ONLY, _weights_snippet(facts),
+                                         file, line), _shrink_edits(incident, facts)))
     if not out:
         first = facts["shape"][0] if facts["shape"] else None
         smaller = max(1, first // 4) if first else 8
@@ -243,7 +255,7 @@ def _weights_snippet(facts: dict[str, Any]) -> str:
                 f"{shape[0]} (keep the most frequent words), a smaller size than {shape[1]}")
     if len(shape) == 2:
         return (f"{head}: a Dense kernel of {shape[0]} inputs x {shape[1]} units\n"
-                f"layers.Dense({max(1, (shape[1] or 4) // 4)}),  # fewer units, and/or fewer "
+                f"layers.Dense({_fewer_units(shape[1] or 4)}),  # fewer units, and/or fewer "
                 "inputs: pool before Flatten\n"
                 "layers.GlobalAveragePooling2D(),  # instead of layers.Flatten() on a big map")
     return f"{head}: make this layer smaller (fewer filters/units) or use a larger device"
@@ -255,3 +267,66 @@ def _replace_batch(code: str, old: str, new: str) -> str | None:
         return None
     m = found[0]
     return code[:m.start()] + f"batch_size={new}" + code[m.end():]
+
+
+# --- edits (live incidents only) --------------------------------------------------------------
+# Both are unsafe: a smaller batch changes the optimisation (steps per epoch, gradient noise),
+# a smaller layer changes the model.
+
+def _unsafe(incident: Incident, fix: Fix, edits: list[Edit]) -> Fix:
+    if not edits or not fix.file or not fix.line:
+        return fix
+    if incident.source != "live":
+        return Fix(fix.title, Applicability.DISPLAY_ONLY, fix.snippet, fix.file, fix.line,
+                   reason="explained from text: run the program under tferrfix to apply it")
+    return Fix(fix.title, Applicability.UNSAFE, fix.snippet, fix.file, fix.line, tuple(edits))
+
+
+def _units_at(source: str, line: int) -> int | None:
+    """The units literal of the ``Dense(...)`` call starting on ``line``."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.lineno == line:
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else \
+                func.id if isinstance(func, ast.Name) else None
+            if called != "Dense":
+                continue
+            value = node.args[0] if node.args else next(
+                (k.value for k in node.keywords if k.arg == "units"), None)
+            if isinstance(value, ast.Constant) and isinstance(value.value, int):
+                return value.value
+    return None
+
+
+def _shrink_edits(incident: Incident, facts: dict[str, Any]) -> list[Edit]:
+    """A Dense kernel (inputs, units) that does not fit: the one ``Dense(units)`` of the
+    program with that many units gets an eighth of them."""
+    shape = facts["shape"]
+    frame = incident.user_frame
+    if frame is None or not frame.file or len(shape) != 2 or not isinstance(shape[1], int) \
+            or shape[1] < 8:
+        return []
+    where = f"{facts['node'] or ''} {facts['op'] or ''}".lower()
+    if "embedding" in where:
+        return []
+    source = read_source(frame.file)
+    if source is None:
+        return []
+    lines = [n for n in find_call_lines(frame.file, "Dense") if _units_at(source, n) == shape[1]]
+    if len(lines) != 1:
+        return []
+    return [edit(frame.file, lines[0], "set_keyword", call="Dense", keyword="units",
+                 value=str(_fewer_units(shape[1])), position=0)]
+
+
+def _fewer_units(units: int) -> int:
+    """Units for a kernel that fits where one of ``units`` did not: the kernel alone did not
+    fit, and training keeps about four copies of it (weights, gradient, two Adam slots), so
+    an eighth of the units leaves room for both."""
+    return max(1, units // 8)

@@ -74,7 +74,9 @@ from typing import Any
 import regex
 
 from tferrfix.diagnosis import Diagnosis
-from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes import Applicability, Edit, Fix
+from tferrfix.fixes.locate import find_call_lines
+from tferrfix.fixes.materialize import edit, read_source
 from tferrfix.fixes.snippets import data_call
 from tferrfix.incident import Frame, Incident
 from tferrfix.patterns.runtime._common import node_name, outermost_code
@@ -271,8 +273,14 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
             f"shape = tf.shape(image)  # some images are {show(facts['image_shape'])}\n"
             f"image = tf.image.resize(image, [tf.maximum(shape[0], {h}), tf.maximum(shape[1], {w})])\n"
             f"image = tf.image.random_crop(image, size={list(crop)})")
-        return [Fix("Make every image at least as large as the crop", Applicability.DISPLAY_ONLY,
-                    snippet, None, None)]
+        fix = Fix("Make every image at least as large as the crop", Applicability.DISPLAY_ONLY,
+                  snippet, None, None)
+        crop_edits = _crop_edits(incident, h, w)
+        if crop_edits and incident.source == "live":
+            # Unsafe: the images too small for the crop are stretched, which changes the data.
+            fix = Fix(fix.title, Applicability.UNSAFE, snippet, crop_edits[0].file,
+                      crop_edits[0].line, tuple(crop_edits))
+        return [fix]
     if kind == "probability":
         snippet = (
             "probabilities = tf.nn.softmax(logits)[:, 1]  # P(positive class), in [0, 1]\n"
@@ -283,8 +291,15 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
         rewritten = _same_length_call(incident)
         if rewritten is not None:
             call_frame, snippet = rewritten
-            return [Fix("Give every input the same number of samples",
-                        Applicability.DISPLAY_ONLY, snippet, call_frame.file, call_frame.line)]
+            edits = _same_length_edits(call_frame)
+            fix = Fix("Give every input the same number of samples",
+                      Applicability.DISPLAY_ONLY, snippet, call_frame.file, call_frame.line)
+            if edits and incident.source == "live":
+                # Unsafe: the extra samples of the longer input are dropped; which samples
+                # belong together is the program's knowledge, not the message's.
+                fix = Fix(fix.title, Applicability.UNSAFE, snippet, call_frame.file,
+                          call_frame.line, tuple(edits))
+            return [fix]
         snippet = ("n = min(len(a), len(b))  # the inputs disagree on the batch size\n"
                    "model([a[:n], b[:n]])")
         return [Fix("Give every input the same number of samples", Applicability.DISPLAY_ONLY,
@@ -325,3 +340,57 @@ def _same_length_call(incident: Incident) -> tuple[Frame, str] | None:
             head = f"n = min({lengths})" + (f"  # {sizes} samples" if sizes else "")
             return frame, f"{head}\n{code}"
     return None
+
+
+def _same_length_edits(frame: Frame) -> list[Edit]:
+    """``m([a, b])`` -> ``n = min(len(a), len(b))`` before the statement and
+    ``m([a[:n], b[:n]])``: the edits of the snippet, when ``n`` is free in the file."""
+    site = data_call(frame.code) if frame.code else None
+    if site is None or not site.args or not frame.file or not frame.line:
+        return []
+    source = read_source(frame.file)
+    try:
+        node = ast.parse(site.args[0], mode="eval").body
+        tree = ast.parse(source) if source is not None else None
+    except SyntaxError:
+        return []
+    if tree is None or not isinstance(node, (ast.List, ast.Tuple)) or len(node.elts) < 2:
+        return []
+    if any(isinstance(n, ast.Name) and n.id == "n" for n in ast.walk(tree)):
+        return []
+    parts = [ast.unparse(e) for e in node.elts]
+    lengths = ", ".join(f"len({p})" for p in parts)
+    cut = ", ".join(f"{p}[:n]" for p in parts)
+    cut = (f"[{cut}]" if isinstance(node, ast.List) else f"({cut})").replace("{", "{{") \
+        .replace("}", "}}")
+    return [edit(frame.file, frame.line, "insert_statement", statement=f"n = min({lengths})"),
+            edit(frame.file, frame.line + 1, "wrap_argument", template=cut,
+                 method=site.method.split(".")[-1], position=0)]
+
+
+def _crop_edits(incident: Incident, h: object, w: object) -> list[Edit]:
+    """Before the program's one ``tf.image.random_crop(image, ...)``: bring ``image`` to at
+    least the crop's height and width (the snippet's two lines)."""
+    frame = incident.user_frame
+    if frame is None or not frame.file or not isinstance(h, int) or not isinstance(w, int):
+        return []
+    lines = find_call_lines(frame.file, "random_crop")
+    source = read_source(frame.file)
+    if len(lines) != 1 or source is None:
+        return []
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    if any(isinstance(n, ast.Name) and n.id == "shape" for n in ast.walk(tree)):
+        return []
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.lineno == lines[0]
+             and isinstance(n.func, ast.Attribute) and n.func.attr == "random_crop"]
+    if len(calls) != 1 or not calls[0].args or not isinstance(calls[0].args[0], ast.Name):
+        return []
+    image = calls[0].args[0].id
+    return [edit(frame.file, lines[0], "insert_statement",
+                 statement=f"{image} = tf.image.resize({image}, [tf.maximum(shape[0], {h}), "
+                           f"tf.maximum(shape[1], {w})])"),
+            edit(frame.file, lines[0], "insert_statement",
+                 statement=f"shape = tf.shape({image})")]

@@ -68,9 +68,10 @@ from __future__ import annotations
 import regex
 
 from tferrfix.diagnosis import Diagnosis
-from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes import Applicability, Edit, Fix
+from tferrfix.fixes.materialize import edit
 from tferrfix.incident import Incident
-from tferrfix.patterns.saving import _edit
+from tferrfix.patterns.saving import _edit, _source
 from tferrfix.patterns.saving._context import kwarg_names, kwarg_value, rebuild
 from tferrfix.patterns.saving._removed import REMOVED
 
@@ -208,6 +209,23 @@ def _version(incident: Incident, loading: object, facts: dict[str, object]) -> D
 
 
 def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
+    out = _fixes(incident, diagnosis)
+    facts = diagnosis.facts
+    if facts["kind"] == "unregistered":
+        ident = _ident(str(facts["obj"]))
+        return [_with_edits(f, incident, *(_custom_objects_edits(incident, facts, ident)
+                                           if f.title.startswith("Pass ") else
+                                           _register_edits(incident, facts, ident)
+                                           if f.title.startswith("Register ") else
+                                           ([], Applicability.UNSAFE)))
+                for f in out]
+    if facts["kind"] not in ("wrapped",) and facts.get("direction") == "keras3-reads-keras2":
+        return [_with_edits(f, incident, *_legacy_edits(incident))
+                if f.title.startswith("Load the Keras 2 file") else f for f in out]
+    return out
+
+
+def _fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
     frame = incident.user_frame
     line = frame.code if frame else None
     where = (frame.file, frame.line) if frame else (None, None)
@@ -280,3 +298,62 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
                                                            "keras.saving.load_model")
                                       or load_line), *where))
     return out
+
+
+# --- edits (live incidents only) --------------------------------------------------------------
+
+def _ident(obj: str) -> str:
+    """``MyLayer`` from ``Custom>MyLayer`` or ``package.MyLayer``."""
+    return regex.split(r"[.>]", obj)[-1]
+
+
+def _with_edits(fix: Fix, incident: Incident, edits: list[Edit],
+                level: Applicability) -> Fix:
+    if not edits:
+        return fix
+    if incident.source != "live":
+        return Fix(fix.title, Applicability.DISPLAY_ONLY, fix.snippet, fix.file, fix.line,
+                   reason="explained from text: run the program under tferrfix to apply it")
+    return Fix(fix.title, level, fix.snippet, fix.file, fix.line, tuple(edits))
+
+
+def _custom_objects_edits(incident: Incident, facts: dict[str, object], ident: str
+                          ) -> tuple[list[Edit], Applicability]:
+    """``load_model(p)`` -> ``load_model(p, custom_objects={"X": X})`` when ``X`` is defined
+    once in the program. Safe: the mapping is only consulted for the name that failed."""
+    frame = incident.user_frame
+    if frame is None or not frame.file or not frame.line or facts.get("custom_objects") or \
+            not ident.isidentifier() or len(_source.class_lines(frame.file, ident)) != 1:
+        return [], Applicability.UNSAFE
+    return [edit(frame.file, frame.line, "set_keyword", call="load_model",
+                 keyword="custom_objects", value=f'{{"{ident}": {ident}}}')], Applicability.SAFE
+
+
+def _register_edits(incident: Incident, facts: dict[str, object], ident: str
+                    ) -> tuple[list[Edit], Applicability]:
+    """``@keras.saving.register_keras_serializable()`` on the program's own definition of the
+    class or function. Unsafe: files saved from now on record it under a registered name."""
+    frame = incident.user_frame
+    lines = _source.class_lines(frame.file, ident) if frame and frame.file else []
+    if frame is None or not frame.file or len(lines) != 1 or facts.get("legacy"):
+        return [], Applicability.UNSAFE
+    return [edit(frame.file, lines[0], "add_decorator", name=ident,
+                 decorator="keras.saving.register_keras_serializable()"),
+            edit(frame.file, 0, "add_import", module="keras")], Applicability.UNSAFE
+
+
+def _legacy_edits(incident: Incident) -> tuple[list[Edit], Applicability]:
+    """``os.environ["TF_USE_LEGACY_KERAS"] = "1"`` before the program first imports
+    TensorFlow or Keras, so ``tf.keras`` is tf-keras (Keras 2), which reads the Keras 2 file.
+    Unsafe: the whole program then runs on Keras 2."""
+    frame = incident.user_frame
+    if frame is None or not frame.file:
+        return [], Applicability.UNSAFE
+    first, has_os = _source.first_framework_import(frame.file)
+    if first is None:
+        return [], Applicability.UNSAFE
+    edits = [edit(frame.file, first, "insert_statement",
+                  statement='os.environ["TF_USE_LEGACY_KERAS"] = "1"')]
+    if not has_os:
+        edits.append(edit(frame.file, first, "insert_statement", statement="import os"))
+    return edits, Applicability.UNSAFE

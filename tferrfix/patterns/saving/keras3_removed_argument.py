@@ -56,9 +56,10 @@ from typing import Any
 import regex
 
 from tferrfix.diagnosis import Diagnosis
-from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes import Applicability, Edit, Fix
+from tferrfix.fixes.materialize import edit
 from tferrfix.incident import Incident
-from tferrfix.patterns.saving import _edit
+from tferrfix.patterns.saving import _edit, _source
 from tferrfix.patterns.saving._context import kwarg_names, kwarg_value, rebuild
 from tferrfix.patterns.saving._removed import REMOVED
 
@@ -159,7 +160,14 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
     line = frame.code if frame else None
     where = (frame.file, frame.line) if frame else (None, None)
     title, snippet = _fix(line, diagnosis.facts)
-    out = [Fix(title, Applicability.DISPLAY_ONLY, snippet, *where)]
+    first = Fix(title, Applicability.DISPLAY_ONLY, snippet, *where)
+    edits, level = _edits(incident, diagnosis.facts)
+    if edits and incident.source == "live":
+        first = Fix(title, level, snippet, where[0], where[1], edits=tuple(edits))
+    elif edits:
+        first = Fix(title, Applicability.DISPLAY_ONLY, snippet, where[0], where[1],
+                    reason="explained from text: run the program under tferrfix to apply it")
+    out = [first]
     out.append(Fix("Or run this Keras 2 code on tf-keras", Applicability.DISPLAY_ONLY,
                    'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"  # before importing '
                    "tensorflow; needs `pip install tf-keras`", *where))
@@ -224,3 +232,76 @@ def _fix(line: str | None, facts: dict[str, Any]) -> tuple[str, str]:
         note += "; pass it to your keras.utils.PyDataset instead"
     return (f"Remove `{name_}=`",
             (dropped.strip() if dropped else f"{cls}(...)") + f"  # without {name_}=: {note}")
+
+
+# --- edits (live incidents only) --------------------------------------------------------------
+
+def _prefix(callee: str, group: str) -> str:
+    """``keras`` from ``keras.layers.Dense``, ``tf.keras`` from ``tf.keras.layers.LSTM``;
+    "" for a bare name (``Dense`` imported by name)."""
+    head, _, _ = callee.rpartition(".")
+    for part in (f".{group}", group):
+        if head.endswith(part):
+            head = head[: -len(part)].rstrip(".")
+            break
+    else:
+        return ""
+    return head if head in ("keras", "tf.keras", "tensorflow.keras") else ""
+
+
+def _edits(incident: Incident, facts: dict[str, Any]) -> tuple[list[Edit], Applicability]:
+    """The edits for the removed keyword, derived from the user's call in the file that ran.
+
+    * rename (``lr`` -> ``learning_rate``...): safe, Keras 3 reads the same value under the
+      new name;
+    * ``batch_input_shape``: unsafe, an ``Input(batch_shape=...)`` before the layer (the same
+      thing in Keras 3 when the layer is the model's first, which the file cannot prove);
+    * ``weights=[kernel, bias]`` of a Dense/Conv layer: unsafe, ``Constant`` initializers with
+      the same values.
+    """
+    frame = incident.user_frame
+    if frame is None or not frame.file or not frame.line:
+        return [], Applicability.UNSAFE
+    file, line = frame.file, frame.line
+    action, name_ = facts["action"], facts["primary"]
+    renames = [item for item in facts.get("known", []) if item["action"] == "rename"]
+    if action == "rename" and renames:
+        edits = []
+        for item in renames:
+            found = _source.keyword_call(file, line, item["name"])
+            if found is None:
+                return [], Applicability.UNSAFE
+            called = found[0].rpartition(".")[2]
+            edits.append(edit(file, line, "rename_keyword", call=called, old=item["name"],
+                              new=item["replacement"]))
+        return edits, Applicability.SAFE
+    found = _source.keyword_call(file, line, name_)
+    if found is None:
+        return [], Applicability.UNSAFE
+    callee, value, elements = found
+    called = callee.rpartition(".")[2]
+    prefix = _prefix(callee, "layers")
+    imports = [] if prefix else [edit(file, 0, "add_import", module="keras")]
+    prefix = prefix or "keras"
+    if action == "input" and name_ == "batch_input_shape":
+        element = f"{prefix}.Input(batch_shape={value})"
+        dropped = edit(file, line, "drop_keyword", call=called, keyword=name_)
+        outer = _edit.outer_call(frame.code) if frame.code else None
+        if outer and outer[0].endswith(".add") and _source.statement_is_call_of(file, line, "add"):
+            receiver = outer[0][: -len(".add")]
+            # the keyword first, while the line numbers are those of the file; imports last
+            return [dropped, edit(file, line, "insert_statement",
+                                  statement=f"{receiver}.add({element})"), *imports], \
+                Applicability.UNSAFE
+        return [dropped, edit(file, line, "insert_before_call", element=element,
+                              before=called), *imports], Applicability.UNSAFE
+    if action == "initializer" and elements and len(elements) <= 2 and \
+            regex.fullmatch(r"Dense|Conv[123]D|Conv[123]DTranspose|SeparableConv[12]D",
+                            called):
+        keywords = ("kernel_initializer", "bias_initializer")
+        edits = [edit(file, line, "set_keyword", call=called, keyword=keyword,
+                      value=f"{prefix}.initializers.Constant({element})")
+                 for keyword, element in zip(keywords, elements, strict=False)]
+        return [*edits, edit(file, line, "drop_keyword", call=called, keyword=name_),
+                *imports], Applicability.UNSAFE
+    return [], Applicability.UNSAFE

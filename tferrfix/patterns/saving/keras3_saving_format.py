@@ -63,9 +63,10 @@ import ast
 import regex
 
 from tferrfix.diagnosis import Diagnosis
-from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes import Applicability, Edit, Fix
+from tferrfix.fixes.materialize import edit
 from tferrfix.incident import Incident
-from tferrfix.patterns.saving import _edit
+from tferrfix.patterns.saving import _edit, _source
 
 code = "TFE0502"
 name = "keras3-saving-format"
@@ -185,7 +186,8 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
             "checkpoint": "Give the checkpoint a `.keras` file name",
             "checkpoint-weights": "Name the weights checkpoint `*.weights.h5`",
         }[kind]
-        out.append(Fix(title, Applicability.DISPLAY_ONLY, _rename_snippet(line, facts), *where))
+        out.append(_applied(Fix(title, Applicability.DISPLAY_ONLY, _rename_snippet(line, facts),
+                                *where), incident, _rename_edits(incident, facts)))
         if kind == "save-extension":
             model = _edit.receiver(line, "save") or "model"
             path = _edit.argument(line, ("save",), 0, "filepath") or \
@@ -200,8 +202,15 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
             path = _edit.argument(line, ("save_model",), 1, "filepath") or \
                 _edit.argument(line, ("save",), 0, "filepath") or "export_dir"
             snippet = f"{model}.export({path})  # a SavedModel, what save_format=\"tf\" wrote"
-            out.append(Fix("Export the SavedModel with `model.export`",
-                           Applicability.DISPLAY_ONLY, snippet, *where))
+            called = _save_call(line)
+            # Unsafe: the exported SavedModel serves inference only (no optimizer, no fit),
+            # which is what save_format="tf" was mostly used for, not all of it.
+            edits = [edit(where[0], where[1], "replace_call", call=called,
+                          new=f"{model}.export({path})")] \
+                if called and where[0] and where[1] and _edit.complete(line) else []
+            out.append(_applied(Fix("Export the SavedModel with `model.export`",
+                                    Applicability.DISPLAY_ONLY, snippet, *where), incident,
+                                edits, Applicability.UNSAFE))
             dropped = _edit.drop_keyword(line, "save_format")
             alt = _with_extension(dropped, ".keras") or 'model.save("model.keras")'
             out.append(Fix("Or save a Keras file and drop `save_format`",
@@ -210,8 +219,13 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
         dropped = _edit.drop_keyword(line, "save_format")
         snippet = _with_extension(dropped, str(facts["target_ext"])) or \
             f'model.save("model{facts["target_ext"]}")  # the extension picks the format'
-        return [Fix("Drop `save_format`; let the file extension pick the format",
-                    Applicability.DISPLAY_ONLY, snippet, *where)]
+        called = _save_call(line)
+        edits = [edit(where[0], where[1], "drop_keyword", call=called, keyword="save_format")] \
+            if called and where[0] and where[1] else []
+        renamed = _rename_edits(incident, {**facts, "path": _literal_path(line)})
+        return [_applied(Fix("Drop `save_format`; let the file extension pick the format",
+                             Applicability.DISPLAY_ONLY, snippet, *where), incident,
+                         (edits + renamed[0], renamed[1]) if edits and renamed[0] else [])]
     # load-savedmodel
     path = _edit.argument(line, ("load_model",), 0, "filepath") or repr(facts["path"] or "path")
     replaced = _edit.replace_call(
@@ -219,8 +233,9 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
         lambda _: f'keras.layers.TFSMLayer({path}, call_endpoint="serving_default")')
     snippet = (replaced or f'model = keras.layers.TFSMLayer({path}, call_endpoint="serving_default")')
     snippet += "  # inference only: call it, no predict/fit"
-    out.append(Fix("Reload the SavedModel as an inference layer", Applicability.DISPLAY_ONLY,
-                   snippet, *where))
+    out.append(_applied(Fix("Reload the SavedModel as an inference layer",
+                            Applicability.DISPLAY_ONLY, snippet, *where), incident,
+                        _tfsm_edits(line, path, where), Applicability.UNSAFE))
     out.append(Fix("Or load it as a Keras 2 model with tf-keras", Applicability.DISPLAY_ONLY,
                    'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"  # before importing '
                    "tensorflow; needs `pip install tf-keras`\n" + (line.strip() if line else
@@ -277,3 +292,85 @@ def _rename_snippet(line: str | None, facts: dict[str, object]) -> str:
             return f'model.save_weights("{suggested}")'
         return f'model.save("{suggested}")'
     return f'model.save("model{target or ".keras"}")'
+
+
+# --- edits (live incidents only) --------------------------------------------------------------
+
+_Edits = tuple[list[Edit], Applicability] | list[Edit]
+
+
+def _applied(fix: Fix, incident: Incident, found: _Edits,
+             applicability: Applicability = Applicability.SAFE) -> Fix:
+    """``fix`` carrying ``found`` edits at ``applicability`` when the incident is live."""
+    edits, level = found if isinstance(found, tuple) else (found, applicability)
+    if not edits:
+        return fix
+    if incident.source != "live":
+        return Fix(fix.title, Applicability.DISPLAY_ONLY, fix.snippet, fix.file, fix.line,
+                   reason="explained from text: run the program under tferrfix to apply it")
+    return Fix(fix.title, level, fix.snippet, fix.file, fix.line, tuple(edits))
+
+
+def _rename_edits(incident: Incident, facts: dict[str, object]) -> tuple[list[Edit], Applicability]:
+    """Rename the string literal that spells the file name Keras refused. Safe when that
+    literal appears once in the program (nothing else refers to the file by its old name);
+    else unsafe (another use, a reload say, keeps the old name)."""
+    frame = incident.user_frame
+    target = facts.get("target_ext")
+    if frame is None or not frame.file or not target:
+        return [], Applicability.UNSAFE
+    found = _source.literal_of_path(frame.file, str(facts.get("path") or "") or None)
+    if found is None:
+        return [], Applicability.UNSAFE
+    value, line, count = found
+    new = _renamed(value, str(target))
+    if new == value:
+        return [], Applicability.UNSAFE
+    return ([edit(frame.file, line, "replace_string", old=value, new=new)],
+            Applicability.SAFE if count == 1 else Applicability.UNSAFE)
+
+
+def _save_call(line: str | None) -> str | None:
+    """The name of the one save call on the line (``save_model`` or ``save``)."""
+    for method in ("save_model", "save"):
+        if _edit.argument(line, (method,), 0, "model" if method == "save_model" else "filepath"):
+            return method
+    return None
+
+
+def _literal_path(line: str | None) -> str | None:
+    """The file name of the save call on the line, when it is a string literal."""
+    for method, position in (("save_model", 1), ("save", 0)):
+        argument = _edit.argument(line, (method,), position, "filepath")
+        try:
+            value = ast.literal_eval(argument) if argument else None
+        except (ValueError, SyntaxError):
+            value = None
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def _tfsm_edits(line: str | None, path: str, where: tuple[str | None, int | None]
+                ) -> list[Edit]:
+    """``load_model(d)`` -> a Sequential around ``TFSMLayer(d)``: inference only, but the
+    program's later ``predict`` calls keep working. Same Keras prefix as the user's call."""
+    file, lineno = where
+    callee = _edit.outer_call(line, skip=("print",))
+    if not file or not lineno or _edit.complete(line) is None or callee is None:
+        return []
+    func = callee[0] if callee[0].endswith("load_model") else None
+    if func is None:
+        calls = [c for c in ("load_model",) if _edit.argument(line, (c,), 0, "filepath")]
+        if not calls:
+            return []
+        func = "load_model"
+    prefix = regex.sub(r"\.?(?:models|saving)?\.?load_model$", "", func) or "keras"
+    if prefix not in ("keras", "tf.keras", "tensorflow.keras"):
+        return []
+    new = (f"{prefix}.Sequential([{prefix}.layers.TFSMLayer({path}, "
+           f'call_endpoint="serving_default")])')
+    edits = [edit(file, lineno, "replace_call", call="load_model", new=new)]
+    if prefix == "keras":
+        edits.append(edit(file, 0, "add_import", module="keras"))  # last: it shifts lines
+    return edits

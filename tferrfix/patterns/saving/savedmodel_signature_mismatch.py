@@ -73,7 +73,8 @@ from collections.abc import Callable
 from typing import Any
 
 from tferrfix.diagnosis import Diagnosis
-from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes import Applicability, Edit, Fix
+from tferrfix.fixes.materialize import edit
 from tferrfix.incident import Evidence, Incident
 from tferrfix.patterns.saving import _edit
 from tferrfix.patterns.saving._signature import MESSAGES, Mismatch, read
@@ -210,8 +211,57 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
     line = frame.code if frame else None
     facts = diagnosis.facts
     title, snippet = _fix(line, facts)
-    return [Fix(title, Applicability.DISPLAY_ONLY, snippet,
-                frame.file if frame else None, frame.line if frame else None)]
+    file, lineno = (frame.file, frame.line) if frame else (None, None)
+    edits = _edits(line, facts, file, lineno) if file and lineno else []
+    if edits and incident.source != "live":
+        return [Fix(title, Applicability.DISPLAY_ONLY, snippet, file, lineno,
+                    reason="explained from text: run the program under tferrfix to apply it")]
+    # Unsafe: each edit changes the data handed to the traced function (its dtype, its size,
+    # the names it is bound to), which the signature demands but the program did not intend.
+    return [Fix(title, Applicability.UNSAFE if edits else Applicability.DISPLAY_ONLY, snippet,
+                file, lineno, tuple(edits))]
+
+
+def _edits(line: str | None, facts: dict[str, Any], file: str, lineno: int) -> list[Edit]:
+    """The snippet's change as edits of the failing call on the line, when it is one."""
+    if _edit.complete(line) is None:
+        return []
+    call = _edit.outer_call(line, _BUILDERS)
+    if call is None:
+        return []
+    callee, args, keywords = call
+    method = callee.rpartition(".")[2]
+    if not method.isidentifier():
+        method = ""  # a subscripted signature: signatures["serving_default"](...)
+    kind, index = facts["kind"], facts["index"] or 0
+    target = args[index] if index < len(args) else None
+    if kind in ("dtype", "dtype+shape", "shape") and facts["image"] and facts["want_shape"]:
+        if target is None or not method:
+            return []
+        size = f"({facts['want_shape'][1]}, {facts['want_shape'][2]})"
+        want = _tf_dtype(facts["want_dtype"])
+        template = f"tf.image.resize({{}}, {size})" if want == "tf.float32" else \
+            f"tf.cast(tf.image.resize({{}}, {size}), {want})"
+        return [edit(file, lineno, "wrap_argument", template=template, method=method,
+                     position=index)]
+    if kind in ("dtype", "dtype+shape") and facts["want_dtype"] and target is not None:
+        want = _tf_dtype(facts["want_dtype"])
+        for builder in ("constant", "convert_to_tensor"):
+            if target.startswith(f"tf.{builder}(") and "dtype" not in target and \
+                    line is not None and line.count(f".{builder}(") == 1:
+                return [edit(file, lineno, "set_keyword", call=builder, keyword="dtype",
+                             value=want)]
+        if method:
+            return [edit(file, lineno, "wrap_argument", template=f"tf.cast({{}}, {want})",
+                         method=method, position=index)]
+        return []
+    if kind == "names" and facts["mapping"]:
+        given = {name for name, _ in keywords}
+        if not all(old in given for old, _ in facts["mapping"]):
+            return []
+        return [edit(file, lineno, "rename_keyword", call=method, old=old, new=good)
+                for old, good in facts["mapping"]]
+    return []
 
 
 def _tf_dtype(dtype: str | None) -> str:

@@ -51,10 +51,17 @@ are a data bug: map unknown tokens to a real out-of-vocabulary index.
 
 from __future__ import annotations
 
+import ast
+from dataclasses import replace
+from typing import Any
+
+import regex
+
 from tferrfix.diagnosis import Diagnosis
-from tferrfix.fixes import Fix
+from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes.materialize import edit
 from tferrfix.incident import Incident
-from tferrfix.patterns.targets import _read
+from tferrfix.patterns.targets import _fix, _read
 from tferrfix.patterns.targets._fix import fix
 
 code = "TFE0304"
@@ -90,5 +97,56 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
         return [fix(incident, f"Truncate the sequences to {size} positions", snippet)]
     snippet = (f"input_dim = int(ids.max()) + 1  # at least {needed}; was {size}\n"
                f"keras.layers.Embedding(input_dim, output_dim){where}")
-    return [fix(incident, "Make the Embedding table one row larger than the largest id",
-                snippet)]
+    out = fix(incident, "Make the Embedding table one row larger than the largest id", snippet)
+    if kind == "off-by-one":
+        out = _grow_table(incident, out, size)
+    return [out]
+
+
+_AUTO_NAME = regex.compile(r"embedding(?:_(?P<n>\d+))?")
+
+
+def _grow_table(incident: Incident, out: Fix, size: int) -> Fix:
+    """``out`` with the edit ``Embedding(input_dim + 1, ...)`` on the one Embedding of the
+    program's model whose table has ``size`` rows (the largest id equals the table size)."""
+    path, reason = _fix.live_file(incident)
+    if path is None:
+        return out if out.reason else out.lowered(reason or "")
+    tables = [layer for layer in _fix.model_layers(_fix.live_model(incident))
+              if layer.get("class") == "Embedding"]
+    hits = [layer for layer in tables if layer.get("input_dim") == size]
+    if len(hits) != 1:
+        return out.lowered(f"the program's model does not have exactly one Embedding of "
+                           f"{size} rows")
+    call = _source_call(path, hits[0], tables, size)
+    if call is None:
+        return out.lowered(f"the Embedding `{hits[0].get('name')}` was not found exactly once "
+                           "in the source")
+    return replace(out, applicability=Applicability.UNSAFE, file=path, line=call.lineno,
+                   edits=(edit(path, call.lineno, "wrap_argument", template="{} + 1",
+                               method="Embedding", keyword="input_dim", position=0),))
+
+
+def _source_call(path: str, layer: dict[str, Any], tables: list[dict[str, Any]],
+                 size: int) -> ast.Call | None:
+    """The ``Embedding(...)`` call of the source that built ``layer``: by its ``name=``, by a
+    literal table size, or by creation order when Keras numbered the names itself."""
+    found = _fix.calls(path, "Embedding")
+    named = [c for c in found if _fix.literal(_fix.argument(c, "name", 99)) == layer.get("name")]
+    if len(named) == 1:
+        return named[0]
+    sized = [c for c in found if _fix.literal(_fix.argument(c, "input_dim")) == size]
+    if len(sized) == 1:
+        return sized[0]
+    if len(found) == 1:
+        return found[0]
+    numbers = []
+    for table in tables:
+        auto = _AUTO_NAME.fullmatch(str(table.get("name")))
+        if auto is None:
+            return None
+        numbers.append(int(auto["n"] or 0))
+    if len(found) != len(tables) or len(set(numbers)) != len(numbers):
+        return None
+    order = sorted(numbers).index(numbers[tables.index(layer)])
+    return found[order]

@@ -73,10 +73,15 @@ output-units-vs-classes).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import regex
+
 from tferrfix.diagnosis import Diagnosis
-from tferrfix.fixes import Fix
+from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes.materialize import edit
 from tferrfix.incident import Incident
-from tferrfix.patterns.targets import _read
+from tferrfix.patterns.targets import _fix, _read
 from tferrfix.patterns.targets._fix import fix, rewrite_targets
 from tferrfix.shapes import show
 
@@ -147,16 +152,19 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
         else:
             first = ('loss = tf.nn.softmax_cross_entropy_with_logits(labels=one_hot_labels, '
                      'logits=logits)\n# Keras: model.compile(loss="categorical_crossentropy", ...)')
-        out = [fix(incident, "Use the categorical loss for one-hot labels", first)]
+        out = [_switch_loss(incident, fix(incident, "Use the categorical loss for one-hot labels",
+                                          first), to_sparse=False) if keras else
+               fix(incident, "Use the categorical loss for one-hot labels", first)]
         new = rewrite_targets(code_line, lambda a: f"np.argmax({a}, axis=-1)")
         if new is None:
             new = ("y = np.argmax(y, axis=-1)  # one-hot rows -> class ids" if keras else
                    "labels = tf.argmax(one_hot_labels, axis=-1)  # one-hot rows -> class ids")
         out.append(fix(incident, "Or keep the sparse loss and pass class ids", new))
         return out
-    out = [fix(incident, "Use the sparse loss for integer class ids",
-               'model.compile(loss="sparse_categorical_crossentropy", optimizer="adam", '
-               'metrics=["accuracy"])  # was categorical_crossentropy')]
+    out = [_switch_loss(incident, fix(
+        incident, "Use the sparse loss for integer class ids",
+        'model.compile(loss="sparse_categorical_crossentropy", optimizer="adam", '
+        'metrics=["accuracy"])  # was categorical_crossentropy'), to_sparse=True)]
     new = rewrite_targets(code_line, lambda a: f"keras.utils.to_categorical({a}, {n})")
     if new:
         snippet = new
@@ -167,3 +175,66 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
         snippet = f"y = keras.utils.to_categorical(y, {n})"
     out.append(fix(incident, "Or keep the categorical loss and one-hot the labels", snippet))
     return out
+
+
+_CATEGORICAL = ("categorical_crossentropy", "CategoricalCrossentropy")
+_INT_DTYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
+
+
+def _switch_loss(incident: Incident, out: Fix, *, to_sparse: bool) -> Fix:
+    """``out`` with the edit switching the compiled loss between its categorical and sparse
+    form, where the source names that loss exactly once."""
+    path, reason = _fix.live_file(incident)
+    if path is None:
+        return out if out.reason else out.lowered(reason or "")
+    model = _fix.live_model(incident)
+    live_loss = str(model.detail("loss") or "") if model is not None else ""
+    names = {"categorical_crossentropy": "sparse_categorical_crossentropy",
+             "CategoricalCrossentropy": "SparseCategoricalCrossentropy"}
+    if not to_sparse:
+        names = {new: old for old, new in names.items()}
+    if live_loss and live_loss not in names:
+        return out.lowered(f"the model's loss is {live_loss}, not a (sparse) categorical "
+                           "cross-entropy named in the source")
+    pairs = tuple(f"{old}={new}" for old, new in names.items())
+    sites = _fix.string_or_name_sites(path, pairs[:1], pairs)
+    if len(sites) != 1:
+        where = "nowhere" if not sites else f"{len(sites)} times"
+        return out.lowered(f"the loss is named {where} in the source, not exactly once")
+    line, transform, args = sites[0]
+    return replace(out, applicability=_safety(incident, to_sparse), file=path, line=line,
+                   edits=(edit(path, line, transform, **args),))
+
+
+def _safety(incident: Incident, to_sparse: bool) -> Applicability:
+    """Sparse and categorical forms of the loss compute the same values. Safe when the program
+    shows integer class ids (one per sample) going to the categorical loss: the sparse loss
+    reads them as exactly what they are. One-hot rows cannot be told from multi-label rows by
+    their range, so the other direction stays unsafe."""
+    if not to_sparse:
+        return Applicability.UNSAFE
+    targets = _fix.live_targets(incident)
+    if targets is not None:
+        shape = targets.shape or ()
+        integer = targets.dtype in _INT_DTYPES
+        ranked = len(shape) == 1 or (len(shape) == 2 and shape[-1] == 1)
+        low, high = targets.detail("min"), targets.detail("max")
+        model = _fix.live_model(incident)
+        outputs = model.detail("output_shapes") if model is not None else None
+        units = outputs[-1][-1] if outputs and outputs[-1] else None
+        in_range = low is not None and low >= 0 and (
+            high is None or not isinstance(units, int) or high < units)
+        return Applicability.SAFE if integer and ranked and in_range else Applicability.UNSAFE
+    for ev in incident.evidence:
+        spec = ev.detail("element_spec") if ev.origin == "live" else None
+        if ev.detail("role") == "model-input" and isinstance(spec, str):
+            found = _LABEL_SPEC.search(spec)
+            dims = [d for d in found["shape"].split(",") if d.strip()] if found else []
+            if found and found["dtype"] in _INT_DTYPES and len(dims) == 1:
+                return Applicability.SAFE
+    return Applicability.UNSAFE
+
+
+# the labels of a (features, labels) dataset: "..., TensorSpec(shape=(None,), dtype=tf.int32"
+_LABEL_SPEC = regex.compile(r"TensorSpec\(shape=\((?P<shape>[^()]*)\), dtype=tf\.(?P<dtype>\w+)"
+                            r"[^()]*\)\)$")

@@ -53,7 +53,7 @@ from __future__ import annotations
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Fix
 from tferrfix.incident import Incident
-from tferrfix.patterns.targets import _read
+from tferrfix.patterns.targets import _fix, _read
 from tferrfix.patterns.targets._fix import fix, rewrite_keyword, rewrite_targets
 
 code = "TFE0303"
@@ -80,8 +80,10 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
     code_line = frame.code if frame else None
     if kind == "one-unit":
         return [
-            fix(incident, "Give the softmax one unit per class",
+            _fix.resize_output(incident, fix(
+                incident, "Give the softmax one unit per class",
                 'keras.layers.Dense(2, activation="softmax")  # was 1 unit: ids 0 and 1 need 2'),
+                1, _classes(incident, 2)),
             fix(incident, "Or use a sigmoid output for 0/1 labels",
                 'keras.layers.Dense(1, activation="sigmoid")\n'
                 'model.compile(loss="binary_crossentropy", optimizer="adam", '
@@ -100,7 +102,22 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
                        new if new else f"{y} = {y} - 1  # labels 1..{n} -> 0..{n - 1}"))
     needed = facts.get("needed")
     at_least = f"  # at least {needed}" if needed else ""
-    out.append(fix(incident, "Give the output layer one unit per class",
-                   f"num_classes = int({y}.max()) + 1{at_least}\n"
-                   f'keras.layers.Dense(num_classes, activation="softmax")  # was {n}'))
+    widen = fix(incident, "Give the output layer one unit per class",
+                f"num_classes = int({y}.max()) + 1{at_least}\n"
+                f'keras.layers.Dense(num_classes, activation="softmax")  # was {n}')
+    if kind == "too-few-units":
+        widen = _fix.resize_output(incident, widen, n, _classes(incident, needed))
+    out.append(widen)
     return out
+
+
+def _classes(incident: Incident, fallback: int | None) -> int:
+    """How many classes the labels hold: the largest id the program's targets show, plus one
+    (the message only shows the ids of the batch that failed)."""
+    targets = _fix.live_targets(incident)
+    high = targets.detail("max") if targets is not None else None
+    low = targets.detail("min") if targets is not None else None
+    if isinstance(high, (int, float)) and float(high).is_integer() and \
+            isinstance(low, (int, float)) and low >= 0:
+        return int(high) + 1
+    return fallback or 0

@@ -59,9 +59,10 @@ label-encoding-vs-loss).
 from __future__ import annotations
 
 from tferrfix.diagnosis import Diagnosis
-from tferrfix.fixes import Fix
+from tferrfix.fixes import Edit, Fix
+from tferrfix.fixes.materialize import edit
 from tferrfix.incident import Incident
-from tferrfix.patterns.targets import _read
+from tferrfix.patterns.targets import _fix, _read
 from tferrfix.patterns.targets._fix import fix
 
 code = "TFE0301"
@@ -125,5 +126,46 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
         lines.append("# if the model already has one unit per class and is compiled with\n"
                      '# "sparse_categorical_crossentropy", use "categorical_crossentropy" '
                      "for one-hot targets instead")
-    return [fix(incident, f"Give the output layer {width} units, one per class",
-                "\n".join(lines))]
+    out = fix(incident, f"Give the output layer {width} units, one per class", "\n".join(lines))
+    if not (isinstance(units, int) and isinstance(classes, int) and classes > 1):
+        return [out]
+    return [_fix.resize_output(incident, out, units, classes,
+                               _softmax_head(incident) + _categorical_loss(incident, loss))]
+
+
+def _softmax_head(incident: Incident) -> list[Edit]:
+    """A sigmoid on the output (in the Dense or in an Activation after it) becomes a softmax
+    when the output gets one unit per class, as the snippet says."""
+    path, _ = _fix.live_file(incident)
+    layers = _fix.model_layers(_fix.live_model(incident))
+    if path is None or not layers:
+        return []
+    last = layers[-1]
+    if last.get("class") == "Dense" and last.get("activation") == "sigmoid":
+        dense, _ = _fix.output_layer_call(path, "Dense", last.get("units") or 0)
+        if dense is not None and _fix.literal(_fix.argument(dense, "activation", 1)) == "sigmoid":
+            return [edit(path, dense.lineno, "set_keyword", call="Dense", keyword="activation",
+                         value='"softmax"')]
+    if last.get("class") == "Activation" and last.get("activation") == "sigmoid":
+        found = [c for c in _fix.calls(path, "Activation")
+                 if _fix.literal(_fix.argument(c, "activation")) == "sigmoid"]
+        if len(found) == 1:
+            return [edit(path, found[0].lineno, "replace_string", old="sigmoid", new="softmax")]
+    return []
+
+
+def _categorical_loss(incident: Incident, loss: str | None) -> list[Edit]:
+    """``binary_crossentropy`` -> ``categorical_crossentropy`` where the source names it once."""
+    path, _ = _fix.live_file(incident)
+    model = _fix.live_model(incident)
+    live_loss = model.detail("loss") if model is not None else None
+    if path is None or "binary" not in str(live_loss or loss or "").lower():
+        return []
+    sites = _fix.string_or_name_sites(
+        path, ("binary_crossentropy=categorical_crossentropy",),
+        ("BinaryCrossentropy=CategoricalCrossentropy",
+         "binary_crossentropy=categorical_crossentropy"))
+    if len(sites) != 1:
+        return []
+    line, transform, args = sites[0]
+    return [edit(path, line, transform, **args)]
