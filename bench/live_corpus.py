@@ -1,5 +1,7 @@
-"""Run every runnable corpus script under `tferrfix run` and record, per family and Keras
-flavour, whether the live diagnosis is right and whether it names the user's own values.
+"""Run every runnable corpus script under `tferrfix run --fix --unsafe-fixes` and record, per
+family and Keras flavour: whether the first run's live diagnosis is right, whether it names
+the user's own values, whether the loop repaired the program, how many runs it took, and the
+loop's time against the plain (first) run.
 
     python bench/live_corpus.py [--jobs 2]     # writes bench/LIVE.md
 """
@@ -27,17 +29,20 @@ def run(case: Case) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "r.json"
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "NO_COLOR": "1"}
-        subprocess.run([sys.executable, "-m", "tferrfix", "run", "--report", str(report),
-                        "script.py"], cwd=case.path, capture_output=True, text=True,
-                       timeout=300, env=env)
+        subprocess.run([sys.executable, "-m", "tferrfix", "run", "--fix", "--unsafe-fixes",
+                        "--report", str(report), "script.py"], cwd=case.path,
+                       capture_output=True, text=True, timeout=900, env=env)
         data = json.loads(report.read_text()) if report.exists() else {}
-    diagnosis = (data.get("attempts") or [{}])[0].get("diagnosis") or {}
+    attempts = data.get("attempts") or [{}]
+    diagnosis = attempts[0].get("diagnosis") or {}
     best = (diagnosis.get("diagnoses") or [None])[0]
     live = [e for e in (best or {}).get("evidence", []) if e.get("origin") == "live"]
     named = bool(best) and any(f"`{e['subject']}`" in best["explanation"] and
                                ("shape" in e or e.get("kind") == "model") for e in live)
     return {"case": case, "got": best["code"] if best else None, "live": bool(live),
-            "named": named, "seconds": (data.get("attempts") or [{}])[0].get("seconds")}
+            "named": named, "fixed": bool(data.get("fixed")), "runs": len(attempts),
+            "first": attempts[0].get("seconds") or 0.0,
+            "total": sum(a.get("seconds") or 0.0 for a in attempts)}
 
 
 def main() -> int:
@@ -57,9 +62,18 @@ def main() -> int:
         row["right"] += right
         row["live"] += r["live"]
         row["named"] += r["named"]
+        if not case.meta.get("expect_none"):
+            row["positives"] += 1
+            row["fixed"] += r["fixed"]
+            if r["fixed"]:
+                row["runs_when_fixed"] += r["runs"]
+                row["loop_seconds"] += r["total"]
+                row["plain_seconds"] += r["first"]
         if not right:
             misses.append(f"* {case.id}: want {want or 'none'}, got {r['got']}")
-    total = {k: sum(row[k] for row in table.values()) for k in ("scripts", "right", "named")}
+    total = {k: sum(row[k] for row in table.values())
+             for k in ("scripts", "right", "named", "positives", "fixed", "runs_when_fixed",
+                       "loop_seconds", "plain_seconds")}
     lines = [
         "# Runnable corpus under `tferrfix run` (live path)",
         "",
@@ -68,13 +82,20 @@ def main() -> int:
         "",
         f"* scripts: {total['scripts']}; top diagnosis right: {total['right']}; explanation "
         f"names the user's own value with its live shape (or the live model): {total['named']}",
+        f"* repaired by `--fix --unsafe-fixes`: {total['fixed']}/{total['positives']} "
+        f"({100 * total['fixed'] / max(1, total['positives']):.0f}%), "
+        f"{total['runs_when_fixed'] / max(1, total['fixed']):.2f} runs per repair on average "
+        "(the first run plus one re-run per applied fix)",
+        f"* fix loop time for the repaired programs: {total['loop_seconds']:.0f} s against "
+        f"{total['plain_seconds']:.0f} s for their plain (first) runs — "
+        f"{total['loop_seconds'] / max(1e-9, total['plain_seconds']):.2f}×",
         "",
-        "| family | Keras | scripts | right | live evidence | names a live value |",
-        "|---|---|---|---|---|---|",
+        "| family | Keras | scripts | right | live evidence | names a live value | repaired |",
+        "|---|---|---|---|---|---|---|",
     ]
     for (family, flavour), row in sorted(table.items()):
         lines.append(f"| {family} | {flavour} | {row['scripts']} | {row['right']} | "
-                     f"{row['live']} | {row['named']} |")
+                     f"{row['live']} | {row['named']} | {row['fixed']}/{row['positives']} |")
     lines += ["", "Misses:", ""] + (misses or ["* none"])
     text = "\n".join(lines) + "\n"
     print(text)

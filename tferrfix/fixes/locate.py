@@ -10,8 +10,10 @@ from functools import lru_cache
 from tferrfix.fixes.materialize import read_source
 
 
-def _tree(path: str) -> ast.Module | None:
-    source = read_source(path)
+def parse_source(path: str | None) -> ast.Module | None:
+    """The user's file parsed (the edited copy when one is running), or None when it cannot
+    be read or parsed. Cached by content: several patterns read one file."""
+    source = read_source(path) if path else None
     return None if source is None else _parsed(source)
 
 
@@ -28,7 +30,7 @@ def _parsed(source: str) -> ast.Module | None:
 def find_call_lines(path: str, name: str) -> list[int]:
     """1-based lines where a call to ``name`` (``Dense``, ``layers.Dense``, ``compile``...)
     starts, in source order."""
-    tree = _tree(path)
+    tree = parse_source(path)
     if tree is None:
         return []
     lines = []
@@ -45,7 +47,7 @@ def find_call_lines(path: str, name: str) -> list[int]:
 
 def find_string_lines(path: str, value: str) -> list[int]:
     """1-based lines holding the string literal ``value`` (a loss name, a file name)."""
-    tree = _tree(path)
+    tree = parse_source(path)
     if tree is None:
         return []
     return sorted(node.lineno for node in ast.walk(tree)

@@ -18,6 +18,10 @@ Transforms (``Edit.transform``):
   ``losses.SparseCategoricalCrossentropy`` -> ``losses.CategoricalCrossentropy``) to ``new``.
 * ``replace_expression`` — replace the one expression written ``old`` on the line (e.g. a
   hard-coded size ``7 * 7 * 64``) by ``new``.
+* ``replace_number`` — replace the one integer literal ``old`` on the line by the expression
+  ``new``.
+* ``wrap_name`` — wrap the one reference to the variable ``name`` on the line in ``template``
+  (keywords and attribute names are not references).
 * ``add_import`` — make sure ``import {module} as {alias}`` exists (added after the last
   top-level import).
 * ``rename_keyword`` — in the call named ``call`` on the line, rename ``old=`` to ``new=``

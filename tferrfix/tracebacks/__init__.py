@@ -42,7 +42,14 @@ def _user_frame(parsed: ParsedTraceback) -> Frame | None:
         if inner:
             return inner[-1]
     for error in reversed(parsed.chain):
-        users = [f for f in error.frames if f.is_user]
+        users = [f for i, f in enumerate(error.frames) if f.is_user
+                 and not _exec_inside_library(error.frames, i)]
         if users:
             return users[-1]
     return None
+
+
+def _exec_inside_library(frames: tuple[Frame, ...], index: int) -> bool:
+    """``File "<string>"`` right after a library frame is code a library exec'd (six's
+    ``raise_from``), not the user's."""
+    return frames[index].file.startswith("<") and index > 0 and not frames[index - 1].is_user

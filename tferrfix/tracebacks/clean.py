@@ -29,6 +29,8 @@ _FLAT_BREAKS = regex.compile(
     r"|(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception): )"
 )
 _MAX_LINE = 100_000
+# Colab copies frame paths as Markdown links: "[/usr/.../ops.py](https://localhost:8080/#) in f"
+_COLAB_LINK = regex.compile(r"^\[(?P<path>[^\]\n]+)\]\(https?://[^)\s]*\)(?= in )")
 
 
 def decode(data: bytes) -> str:
@@ -84,6 +86,7 @@ def clean_lines(text: str) -> list[str]:
         if bold:
             line = bold.group(1)
         line = _BOLD_NAME.sub(r"\1", line)
+        line = _COLAB_LINK.sub(r"\g<path>", line)
         lines.append(line.rstrip())
     return _dedent(lines)
 

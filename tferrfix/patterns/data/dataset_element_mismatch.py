@@ -56,12 +56,14 @@ values the model should ignore (masking, or a padding id the loss skips).
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 import regex
 
 from tferrfix.diagnosis import Diagnosis
-from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes import Applicability, Edit, Fix
+from tferrfix.fixes.locate import find_call_lines, parse_source
 from tferrfix.incident import Incident
 from tferrfix.shapes import Shape, parse_shape, show
 
@@ -177,8 +179,16 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
         snippet = new_line or (f"image = tf.io.decode_image(data, channels={channels}, "
                                "expand_animations=False)  # or decode_png/decode_jpeg(..., "
                                f"channels={channels})")
-        return [Fix(f"Decode every image with {channels} channels", Applicability.DISPLAY_ONLY,
-                    snippet, *where)]
+        title = f"Decode every image with {channels} channels"
+        located = _decode_call(incident)
+        if located is not None:
+            # The one decode call of the program, found in its source: set channels= there.
+            # Dropping an alpha channel changes the data the model sees: unsafe.
+            file, line, call = located
+            edit = Edit(file, line, "set_keyword", (("call", call), ("keyword", "channels"),
+                                                    ("value", str(channels))))
+            return [Fix(title, Applicability.UNSAFE, snippet, file, line, (edit,))]
+        return [Fix(title, Applicability.DISPLAY_ONLY, snippet, *where)]
     if kind == "length":
         if ".batch(" in code and code.count(".batch(") == 1:
             snippet, where = code.replace(".batch(", ".padded_batch(", 1), here
@@ -198,13 +208,64 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
     size = facts.get("size") or (224, 224)
     resize = (f"dataset = dataset.map(lambda image, label: (tf.image.resize(image, {size}), "
               "label))  # before .batch(); or tf.image.resize_with_pad to keep the aspect ratio")
+    title = "Resize every image to one size before batching"
     if ".batch(" in code and code.count(".batch(") == 1:
         snippet = code.replace(".batch(", f".map(lambda image, label: (tf.image.resize(image, {size}), label)).batch(", 1)
         where = here
     else:
         snippet, where = resize, nowhere
-    return [Fix("Resize every image to one size before batching", Applicability.DISPLAY_ONLY,
-                snippet, *where)]
+    located = _batch_statement(incident) if kind == "image-size" and \
+        facts.get("component") in (0, None) else None
+    if located is not None:
+        # Resize before the program's one `X = X.batch(...)`: it changes the images the
+        # model sees, so it is unsafe.
+        file, line, name = located
+        statement = (f"{name} = {name}.map(lambda image, *rest: "
+                     f"(tf.image.resize(image, {size}), *rest))")
+        edits = (Edit(file, 0, "add_import", (("alias", "tf"), ("module", "tensorflow"))),
+                 Edit(file, line, "insert_statement_before", (("statement", statement),)))
+        return [Fix(title, Applicability.UNSAFE, statement, file, line, edits)]
+    return [Fix(title, Applicability.DISPLAY_ONLY, snippet, *where)]
+
+
+_DECODERS = ("decode_png", "decode_image", "decode_jpeg")
+
+
+def _decode_call(incident: Incident) -> tuple[str, int, str] | None:
+    """The program's one image-decoding call without ``channels=`` (live runs only: the file
+    that ran is known)."""
+    frame = incident.user_frame
+    if incident.source != "live" or frame is None or not frame.file:
+        return None
+    found = [(line, call) for call in _DECODERS for line in find_call_lines(frame.file, call)]
+    if len(found) != 1:
+        return None
+    tree = parse_source(frame.file)
+    for node in ast.walk(tree) if tree is not None else []:
+        if isinstance(node, ast.Call) and node.lineno == found[0][0] and any(
+                k.arg == "channels" for k in node.keywords):
+            return None
+    return frame.file, found[0][0], found[0][1]
+
+
+def _batch_statement(incident: Incident) -> tuple[str, int, str] | None:
+    """(file, line, name) of the program's one ``name = name.batch(...)`` (live runs only)."""
+    frame = incident.user_frame
+    if incident.source != "live" or frame is None or not frame.file:
+        return None
+    lines = find_call_lines(frame.file, "batch")
+    tree = parse_source(frame.file)
+    if len(lines) != 1 or tree is None:
+        return None
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Assign) and node.lineno == lines[0] and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Attribute)
+                and node.value.func.attr == "batch"
+                and isinstance(node.value.func.value, ast.Name)
+                and node.value.func.value.id == node.targets[0].id):
+            return frame.file, node.lineno, node.targets[0].id
+    return None
 
 
 _DECODE = regex.compile(r"\b(?:tf\.io\.|tf\.image\.)?decode_(?:png|jpeg|image)\((?P<args>[^()]*)\)")

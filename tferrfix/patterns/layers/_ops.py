@@ -4,12 +4,11 @@ Keras print around a shape error (graph-mode shape inference, runtime kernels, K
 from __future__ import annotations
 
 import ast
-import warnings
 from typing import Any
 
 import regex
 
-from tferrfix.fixes.materialize import read_source
+from tferrfix.fixes.locate import parse_source
 from tferrfix.shapes import Shape, parse_shape
 
 SHAPE = r"(?:\[[^\[\]]*\]|\([^()]*\))"  # one printed shape, [?,28,28,1] or (None, 28)
@@ -83,17 +82,7 @@ def first_message(incident, rx: regex.Pattern[str]) -> tuple[regex.Match[str], s
 
 def module_of(path: str | None) -> ast.Module | None:
     """The user's file parsed, or None when it cannot be read or parsed."""
-    if not path:
-        return None
-    source = read_source(path)
-    if source is None:
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(source)
-    except SyntaxError:
-        return None
+    return parse_source(path)
 
 
 def called_name(node: ast.AST) -> str | None:

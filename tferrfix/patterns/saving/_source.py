@@ -6,21 +6,13 @@ from __future__ import annotations
 
 import ast
 import os
-import warnings
 
+from tferrfix.fixes.locate import parse_source
 from tferrfix.fixes.materialize import read_source
 
 
 def _tree(path: str | None) -> ast.Module | None:
-    source = read_source(path) if path else None
-    if source is None:
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(source)
-    except SyntaxError:
-        return None
+    return parse_source(path)
 
 
 def string_literals(path: str | None) -> list[tuple[str, int]]:

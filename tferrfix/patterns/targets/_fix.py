@@ -4,7 +4,6 @@ argument rewritten, or the user's ``tf.nn`` call with its arguments put right.""
 from __future__ import annotations
 
 import ast
-import warnings
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 import regex
 
 from tferrfix.fixes import Applicability, Edit, Fix
+from tferrfix.fixes.locate import parse_source
 from tferrfix.fixes.materialize import edit, read_source
 from tferrfix.fixes.snippets import call_sites, rewrite_argument
 from tferrfix.incident import Evidence, Incident
@@ -123,14 +123,8 @@ def model_layers(model: Evidence | None) -> list[dict[str, Any]]:
 
 def parsed(path: str) -> tuple[str, ast.Module] | None:
     source = read_source(path)
-    if source is None:
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return source, ast.parse(source)
-    except SyntaxError:
-        return None
+    module = parse_source(path)
+    return None if source is None or module is None else (source, module)
 
 
 def module(path: str) -> ast.Module | None:
