@@ -148,6 +148,14 @@ class _Shaped:
 
 
 def _describe(found: tuple[str, Any], role: str | None, extra: dict[str, Any]) -> Evidence:
+    try:
+        return _described(found, role, extra)
+    except Exception as error:  # a value that cannot be described costs only its evidence
+        return Evidence(found[0], "object", None, None, "live",
+                        (("unreadable", type(error).__name__),))
+
+
+def _described(found: tuple[str, Any], role: str | None, extra: dict[str, Any]) -> Evidence:
     subject, value = found
     if isinstance(value, _Shaped):
         details = dict(extra)
