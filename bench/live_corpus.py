@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.corpus import Case, cases  # noqa: E402
+from tests.live_evidence import live as live_evidence  # noqa: E402
+from tests.live_evidence import names_shaped_value, names_string_value  # noqa: E402
 
 
 def run(case: Case) -> dict:
@@ -36,11 +38,11 @@ def run(case: Case) -> dict:
     attempts = data.get("attempts") or [{}]
     diagnosis = attempts[0].get("diagnosis") or {}
     best = (diagnosis.get("diagnoses") or [None])[0]
-    live = [e for e in (best or {}).get("evidence", []) if e.get("origin") == "live"]
-    named = bool(best) and any(f"`{e['subject']}`" in best["explanation"] and
-                               ("shape" in e or e.get("kind") == "model") for e in live)
-    return {"case": case, "got": best["code"] if best else None, "live": bool(live),
-            "named": named, "fixed": bool(data.get("fixed")), "runs": len(attempts),
+    named = names_shaped_value(best)
+    valued = names_string_value(best)
+    return {"case": case, "got": best["code"] if best else None, "live": bool(live_evidence(best)),
+            "named": named, "valued": valued and not named, "fixed": bool(data.get("fixed")),
+            "runs": len(attempts),
             "first": attempts[0].get("seconds") or 0.0,
             "total": sum(a.get("seconds") or 0.0 for a in attempts)}
 
@@ -52,6 +54,7 @@ def main() -> int:
         results = list(pool.map(run, runnable))
     table: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     misses = []
+    unnamed: list[str] = []
     for r in results:
         case = r["case"]
         key = (case.family, "tf-keras" if case.meta.get("keras") == "legacy" else "keras 3")
@@ -61,9 +64,12 @@ def main() -> int:
         right = (r["got"] is None) if case.meta.get("expect_none") else r["got"] == want
         row["right"] += right
         row["live"] += r["live"]
-        row["named"] += r["named"]
         if not case.meta.get("expect_none"):
             row["positives"] += 1
+            row["named"] += r["named"]
+            row["valued"] += r["valued"]
+            if not (r["named"] or r["valued"]):
+                unnamed.append(f"* {case.id}")
             row["fixed"] += r["fixed"]
             if r["fixed"]:
                 row["runs_when_fixed"] += r["runs"]
@@ -72,16 +78,21 @@ def main() -> int:
         if not right:
             misses.append(f"* {case.id}: want {want or 'none'}, got {r['got']}")
     total = {k: sum(row[k] for row in table.values())
-             for k in ("scripts", "right", "named", "positives", "fixed", "runs_when_fixed",
-                       "loop_seconds", "plain_seconds")}
+             for k in ("scripts", "right", "named", "valued", "positives", "fixed",
+                       "runs_when_fixed", "loop_seconds", "plain_seconds")}
+    neither = total["positives"] - total["named"] - total["valued"]
     lines = [
         "# Runnable corpus under `tferrfix run` (live path)",
         "",
         f"Recorded {date.today().isoformat()} with `python bench/live_corpus.py` on "
         f"{platform.machine()}, {os.cpu_count()} cores.",
         "",
-        f"* scripts: {total['scripts']}; top diagnosis right: {total['right']}; explanation "
-        f"names the user's own value with its live shape (or the live model): {total['named']}",
+        f"* scripts: {total['scripts']} ({total['positives']} that must be diagnosed, the rest "
+        f"must not match); top diagnosis right: {total['right']}",
+        f"* of the {total['positives']} diagnosed, the explanation names the user's own value "
+        f"with its live shape/dtype (an array, tensor, list, dataset, model or SavedModel): "
+        f"{total['named']}; names a variable holding a path with its value (saving and loading "
+        f"errors): {total['valued']}; neither: {neither}",
         f"* repaired by `--fix --unsafe-fixes`: {total['fixed']}/{total['positives']} "
         f"({100 * total['fixed'] / max(1, total['positives']):.0f}%), "
         f"{total['runs_when_fixed'] / max(1, total['fixed']):.2f} runs per repair on average "
@@ -90,13 +101,17 @@ def main() -> int:
         f"{total['plain_seconds']:.0f} s for their plain (first) runs — "
         f"{total['loop_seconds'] / max(1e-9, total['plain_seconds']):.2f}×",
         "",
-        "| family | Keras | scripts | right | live evidence | names a live value | repaired |",
-        "|---|---|---|---|---|---|---|",
+        "| family | Keras | scripts | right | live evidence | names a shaped value | names a path "
+        "| repaired |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for (family, flavour), row in sorted(table.items()):
         lines.append(f"| {family} | {flavour} | {row['scripts']} | {row['right']} | "
-                     f"{row['live']} | {row['named']} | {row['fixed']}/{row['positives']} |")
+                     f"{row['live']} | {row['named']} | {row['valued']} | "
+                     f"{row['fixed']}/{row['positives']} |")
     lines += ["", "Misses:", ""] + (misses or ["* none"])
+    lines += ["", "Diagnosed scripts whose explanation names no live value of the user's:", ""]
+    lines += unnamed or ["* none"]
     text = "\n".join(lines) + "\n"
     print(text)
     (ROOT / "bench" / "LIVE.md").write_text(text, encoding="utf-8")

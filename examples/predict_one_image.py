@@ -3,8 +3,8 @@
 Run it with `tferrfix run examples/predict_one_image.py` (or plain python to see the crash).
 """
 
-import numpy as np
 import keras
+import numpy as np
 
 # Small synthetic stand-in for MNIST: 64 grey-scale 28x28 images with a channel axis.
 rng = np.random.default_rng(0)

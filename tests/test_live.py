@@ -1,9 +1,10 @@
 """Every runnable corpus script, run for real under `tferrfix run --fix --unsafe-fixes`
 (needs TensorFlow).
 
-One loop per case serves two checks: the first run's live diagnosis must give the case's
-expected pattern (with evidence read from the program), and the loop must repair the program
-(the re-run exits 0) unless the case is a listed known gap. Each run is a fresh process, as
+One loop per case serves three checks: the first run's live diagnosis must give the case's
+expected pattern, its explanation must name one of the user's own values read live (with its
+shape/dtype, or the path it holds), and the loop must repair the program (the re-run exits 0)
+-- each unless the case is a listed known gap. Each run is a fresh process, as
 `python script.py` would be; cases are spread over the cores by pytest-xdist.
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.corpus import Case, cases
+from tests.live_evidence import names_shaped_value, names_string_value
 from tests.test_corpus import KNOWN_GAPS, load_gaps
 from tferrfix.patterns import by_code
 
@@ -25,6 +27,7 @@ RUNNABLE = [c for c in cases() if c.script is not None]
 HAVE_TF = subprocess.run([sys.executable, "-c", "import tensorflow"], capture_output=True,
                          timeout=300).returncode == 0 if RUNNABLE else False
 FIX_GAPS = load_gaps("known_fix_gaps.txt")
+NAMING_GAPS = load_gaps("known_naming_gaps.txt")
 
 pytestmark = [pytest.mark.live,
               pytest.mark.skipif(not HAVE_TF, reason="TensorFlow is not installed")]
@@ -68,6 +71,14 @@ def test_runnable_case(case: Case, tmp_path: Path) -> None:
     assert problem is None, problem
     if case.meta.get("expect_none"):
         return
+    # the explanation speaks of the user's own values, read live
+    best = diagnosis["diagnoses"][0]
+    named = names_shaped_value(best) or names_string_value(best)
+    if case.id in NAMING_GAPS:
+        assert not named, f"names a live value now: remove {case.id} from known_naming_gaps.txt"
+    else:
+        assert named, f"no live value of the user's named: {best['explanation']}\n" \
+                      f"{[e for e in best['evidence'] if e.get('origin') == 'live']}"
     # the repair
     fixed = data["fixed"] and data["exit_code"] == 0
     fixes_applied = sum(1 for a in data["attempts"] if a["fix_applied"])

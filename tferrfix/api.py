@@ -27,7 +27,18 @@ def outcome_from_exception(error: BaseException, *, skip_files: tuple[str, ...] 
     """The outcome for a live exception, with evidence from the running program."""
     from tferrfix.capture import incident_from_exception
 
-    return diagnose_incident(incident_from_exception(error, skip_files=skip_files))
+    try:
+        incident = incident_from_exception(error, skip_files=skip_files)
+    except Exception as failure:
+        # Live capture broke: the traceback still says what `tferrfix explain` would read.
+        import traceback
+
+        found = outcomes_from_text("".join(traceback.format_exception(error)))
+        if not found:
+            raise
+        found[-1].internal_errors.append(f"live capture: {failure!r}")
+        return found[-1]
+    return diagnose_incident(incident)
 
 
 def report_exception(error: BaseException, stream: TextIO, *, fmt: str = "text",

@@ -23,6 +23,10 @@ class Frame:
     is_user: bool = False
 
 
+# Evidence kinds that say nothing about shapes: epochs=1, verbose=0, an unreadable object.
+SCALAR_KINDS = ("int", "float", "bool", "str", "NoneType", "object")
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What we know of one value: an array, a tensor, a model, a list of arrays...

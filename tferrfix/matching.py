@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.exceptions import meaning
 from tferrfix.fixes.materialize import materialize
-from tferrfix.incident import Incident
+from tferrfix.incident import SCALAR_KINDS, Incident
 from tferrfix.patterns import all_patterns
 from tferrfix.render.explain import explanation
 
@@ -69,9 +69,13 @@ def _add_live_evidence(diagnosis: Diagnosis, incident: Incident) -> None:
     if incident.source != "live":
         return
     present = {(ev.subject, ev.kind) for ev in diagnosis.evidence}
-    for ev in incident.evidence:
-        if len(diagnosis.evidence) >= _MAX_LIVE_EVIDENCE:
+    live = sorted((ev for ev in incident.evidence if ev.origin == "live"),
+                  key=lambda ev: ev.kind in SCALAR_KINDS)
+    added = 0
+    for ev in live:
+        if added >= _MAX_LIVE_EVIDENCE:
             break
-        if ev.origin == "live" and (ev.subject, ev.kind) not in present:
+        if (ev.subject, ev.kind) not in present:
             diagnosis.evidence.append(ev)
             present.add((ev.subject, ev.kind))
+            added += 1

@@ -25,8 +25,6 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-from tferrfix.api import report_exception
-
 RUN_SCHEMA = "tferrfix/run-1"
 
 
@@ -69,12 +67,7 @@ def _run(path: str, script: str, args: list[str], fmt: str, colour: bool | None)
         code = 130
     except BaseException as error:  # the user's crash: shown as Python shows it, then explained
         _print_original(error, path)
-        outcome = report_exception(error, sys.stderr, fmt=fmt, colour=colour,
-                                   skip_files=(__file__,))
-        if outcome is not None:
-            from tferrfix.render.report import to_json
-
-            diagnosis = to_json(outcome)
+        diagnosis = _diagnose(error, fmt, colour)
         code = 1
     finally:
         sys.argv = saved_argv
@@ -146,6 +139,22 @@ def _source_override(path: str) -> str | None:
         return None
     with open(source_file, encoding="utf-8") as handle:
         return handle.read()
+
+
+def _diagnose(error: BaseException, fmt: str, colour: bool | None) -> dict[str, Any] | None:
+    """Explain the crash on stderr; the JSON of the diagnosis for ``--report``."""
+    try:
+        # Imported only now: a program that succeeds never pays for the diagnosis machinery.
+        from tferrfix.api import report_exception
+        from tferrfix.render.report import to_json
+
+        outcome = report_exception(error, sys.stderr, fmt=fmt, colour=colour,
+                                   skip_files=(__file__,))
+        return None if outcome is None else to_json(outcome)
+    except Exception as failure:  # the user's traceback is already out; ours is one line
+        print(f"tferrfix: could not diagnose this crash ({type(failure).__name__}: {failure})",
+              file=sys.stderr)
+        return None
 
 
 def _exit_code(stop: SystemExit) -> int:

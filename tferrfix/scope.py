@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.incident import RaisedError
 from tferrfix.tracebacks.paths import frameworks_of
 from tferrfix.tracebacks.user_code import user_code_frames
@@ -19,39 +20,39 @@ _OURS = ("tf_keras", "keras", "tensorflow")
 _OTHERS = ("torch", "jax", "sklearn", "pandas")
 
 _QUALIFIED = (
-    ("tensorflow", regex.compile(r"^(?:tensorflow|tf)\.")),
-    ("keras", regex.compile(r"^keras\.")),
-    ("torch", regex.compile(r"^torch\.")),
-    ("jax", regex.compile(r"^(?:jax|jaxlib)\.")),
-    ("sklearn", regex.compile(r"^sklearn\.")),
-    ("pandas", regex.compile(r"^pandas\.")),
+    ("tensorflow", lazy_regex.compile(r"^(?:tensorflow|tf)\.")),
+    ("keras", lazy_regex.compile(r"^keras\.")),
+    ("torch", lazy_regex.compile(r"^torch\.")),
+    ("jax", lazy_regex.compile(r"^(?:jax|jaxlib)\.")),
+    ("sklearn", lazy_regex.compile(r"^sklearn\.")),
+    ("pandas", lazy_regex.compile(r"^pandas\.")),
 )
 
 _MESSAGE_MARKERS: tuple[tuple[str, regex.Pattern[str]], ...] = (
-    ("torch", regex.compile(
+    ("torch", lazy_regex.compile(
         r"mat1 and mat2 shapes cannot be multiplied|Expected \d+-dimensional input for "
         r"\d+-dimensional weight|CUDA out of memory\. Tried to allocate|\btorch\.\w|size mismatch "
         r"for \w+\.weight|Given groups=\d+, weight of size|Expected all tensors to be on the same "
         r"device|expected scalar type \w+ but found|Target \d+ is out of bounds")),
-    ("sklearn", regex.compile(
+    ("sklearn", lazy_regex.compile(
         r"Found input variables with inconsistent numbers of samples|Expected 2D array, got 1D "
         r"array instead|Reshape your data either using array\.reshape|instance is not fitted "
         r"yet|Input (?:X )?contains NaN, infinity")),
-    ("pandas", regex.compile(
+    ("pandas", lazy_regex.compile(
         r"Length of values \(\d+\) does not match length of index|Columns must be same length as "
         r"key|\bDataFrame\b.*\bhas no attribute\b"
         r"|cannot reindex on an axis with duplicate labels")),
-    ("jax", regex.compile(
+    ("jax", lazy_regex.compile(
         r"\bjax\b|XlaRuntimeError|got incompatible shapes for broadcasting|ConcretizationTypeError|"
         r"TracerArrayConversionError")),
 )
-_TF_MARKERS = regex.compile(
+_TF_MARKERS = lazy_regex.compile(
     r"\bkeras\b|\bKeras\b|tf\.Tensor|KerasTensor|\btensorflow\b|\[Op:\w+\]|Input \d+ of layer"
     r"|Arguments received by|Call arguments received|Error when checking (?:input|target)"
     r"|Graph disconnected|SavedModel|\bnode \w|Cannot feed value of shape|ConcatV2|_with_logits"
     r"|Incompatible shapes: \[|Matrix size-incompatible|\bOpError\b|errors_impl"
 )
-_KERAS3_WORDING = regex.compile(r"Arguments received by \w+\.call\(\)|keras_tensor|\.keras\b")
+_KERAS3_WORDING = lazy_regex.compile(r"Arguments received by \w+\.call\(\)|keras_tensor|\.keras\b")
 
 
 def classify(chain: Iterable[RaisedError]) -> tuple[str | None, bool]:

@@ -13,7 +13,7 @@ from types import TracebackType
 
 from tferrfix.capture.expression import evidence_of_call
 from tferrfix.capture.keras_objects import library_objects
-from tferrfix.incident import Evidence, Frame, Incident, RaisedError
+from tferrfix.incident import SCALAR_KINDS, Evidence, Frame, Incident, RaisedError
 from tferrfix.scope import classify
 from tferrfix.tracebacks.keras_args import call_arguments
 from tferrfix.tracebacks.paths import is_user_file
@@ -21,6 +21,7 @@ from tferrfix.tracebacks.user_code import user_code_frames
 
 MAX_CHAIN = 16
 MAX_MESSAGE = 200_000
+_MAX_USER_FRAMES = 3
 
 
 def safe_message(error: BaseException) -> str:
@@ -82,8 +83,13 @@ def incident_from_exception(error: BaseException, *, skip_files: tuple[str, ...]
     user = [(f, tb) for f, tb in raised if f.is_user and f.file not in skip_files]
     evidence: list[Evidence] = []
     user_frame = user[-1][0] if user else None
-    if user:
-        evidence.extend(evidence_of_call(user[-1][1]).evidence)
+    # The innermost user frame first; when its failing line holds nothing describable (a
+    # dataset mapping function that ran as a graph), the calls around it, outward.
+    for _, tb in reversed(user[-_MAX_USER_FRAMES:]):
+        found = evidence_of_call(tb).evidence
+        evidence.extend(found)
+        if any(ev.kind not in SCALAR_KINDS for ev in found):
+            break
     evidence.extend(library_objects([tb.tb_frame for _, tb in raised]))
     for item in reversed(chain):
         evidence.extend(call_arguments(item.message))

@@ -70,6 +70,27 @@ def _numeric_range(array: Any) -> tuple[float, float] | None:
         return None
 
 
+def spec_components(spec: Any, path: str = "", out: list[dict[str, Any]] | None = None
+                     ) -> list[dict[str, Any]]:
+    """A dataset's ``element_spec`` flattened: each component's place in the element
+    (``0``, ``1``, ``image``), shape and dtype. Specs are walked as plain containers, so no
+    TensorFlow function runs."""
+    out = [] if out is None else out
+    if len(out) >= MAX_ITEMS:
+        return out
+    if isinstance(spec, dict):
+        for key, part in list(spec.items())[:MAX_ITEMS]:
+            spec_components(part, f"{path}[{key!r}]" if path else repr(key), out)
+    elif isinstance(spec, (tuple, list)):
+        for index, part in enumerate(spec[:MAX_ITEMS]):
+            spec_components(part, f"{path}[{index}]" if path else str(index), out)
+    else:
+        shape = _shape_tuple(getattr(spec, "shape", None))
+        out.append({"path": path or "element", "shape": None if shape is None else list(shape),
+                    "dtype": _dtype_name(getattr(spec, "dtype", None))})
+    return out
+
+
 def describe(value: Any, subject: str, *, role: str | None = None,
              extra: dict[str, Any] | None = None, depth: int = 0) -> Evidence:
     details: dict[str, Any] = dict(extra or {})
@@ -98,7 +119,9 @@ def describe(value: Any, subject: str, *, role: str | None = None,
 
     if "DatasetV2" in mro or ("Dataset" in mro[0] and path.startswith("tensorflow.")):
         with contextlib.suppress(Exception):
-            details["element_spec"] = str(value.element_spec)[:500]
+            spec = value.element_spec
+            details["element_spec"] = str(spec)[:500]
+            details["elements"] = spec_components(spec)
         return _ev(subject, "dataset", None, None, details)
 
     if path.startswith("tensorflow.") and ("Tensor" in mro[0] or "Variable" in mro[0]

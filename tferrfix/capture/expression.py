@@ -10,6 +10,7 @@ leaves out on purpose is done here by arithmetic on shapes: ``x_test[5]`` is des
 from __future__ import annotations
 
 import ast
+import linecache
 from dataclasses import dataclass, field
 from types import FrameType, TracebackType
 from typing import Any
@@ -23,7 +24,7 @@ from tferrfix.capture.keras_objects import (
     is_saved_model,
     model_input_shape,
 )
-from tferrfix.incident import Evidence
+from tferrfix.incident import SCALAR_KINDS, Evidence
 
 _DATA_METHODS = {"predict", "fit", "evaluate", "predict_on_batch", "train_on_batch",
                  "test_on_batch", "call", "__call__"}
@@ -54,20 +55,25 @@ def _enclosing_call(node: ast.AST | None) -> ast.Call | None:
 
 
 def evidence_of_call(tb: TracebackType) -> CallEvidence:
-    """Evidence for the failing call of the frame ``tb`` points to."""
+    """Evidence for the failing call of the frame ``tb`` points to; for a failing statement
+    that is not a call (``assert x.shape[1] % 16 == 0``, ``y = a * b``), the values it names."""
     frame = tb.tb_frame
-    call = _enclosing_call(failing_node(tb))
-    if call is None:
-        return CallEvidence()
+    node = failing_node(tb)
+    call = _enclosing_call(node)
     try:
         import pure_eval
 
         evaluator = pure_eval.Evaluator.from_frame(frame)
     except Exception:
         return CallEvidence()
+    if call is None:
+        return _names_in_statement(evaluator, frame, node)
     out = CallEvidence(expression=ast.unparse(call))
     receiver_node, method = _receiver(call)
     receiver = _value(evaluator, frame, receiver_node) if receiver_node is not None else None
+    if receiver is None or not (is_model(receiver[1]) or is_saved_model(receiver[1])):
+        # `loaded.signatures["serving_default"](...)`: the object the function came from.
+        receiver = _owner(evaluator, frame, call.func) or receiver
     receiver_is_model = receiver is not None and is_model(receiver[1])
     if receiver is not None:
         text, obj = receiver
@@ -96,6 +102,7 @@ def evidence_of_call(tb: TracebackType) -> CallEvidence:
         elif feeds_model and position == 1 and method in ("fit", "evaluate", "train_on_batch"):
             role = "targets"
         out.evidence.append(_describe(found, role, extra))
+        out.evidence.extend(_elements(evaluator, frame, node))
     for keyword in call.keywords:
         if keyword.arg is None:
             continue
@@ -111,7 +118,101 @@ def evidence_of_call(tb: TracebackType) -> CallEvidence:
         elif feeds_model and keyword.arg in _TARGET_KEYWORDS:
             role = "targets"
         out.evidence.append(_describe(found, role, extra))
+        out.evidence.extend(_elements(evaluator, frame, keyword.value))
+    if not any(ev.kind not in SCALAR_KINDS for ev in out.evidence):
+        # `optimizer.apply_gradients(zip(grads, ...))`: nothing in the call itself could be
+        # read, the variables of the statement can.
+        out.evidence.extend(_names_in_statement(evaluator, frame, call).evidence)
     return out
+
+
+def _owner(evaluator: Any, frame: FrameType, func: ast.expr) -> tuple[str, Any] | None:
+    """The model or SavedModel a called expression was taken from, looking through
+    attributes and subscripts."""
+    node = func
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+        found = _value(evaluator, frame, node)
+        if found is not None and (is_model(found[1]) or is_saved_model(found[1])):
+            return found
+    return None
+
+
+_MAX_ELEMENTS = 6
+_MAX_NAMES = 6
+
+
+def _elements(evaluator: Any, frame: FrameType, node: ast.expr) -> list[Evidence]:
+    """Each element of a list, tuple or dict written in the call (``[a, b]``,
+    ``{"image": x, "meta": m}``), or each argument of a call nested in it, under its own name:
+    the user knows ``a`` and ``b``, not ``[a, b][1]``."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        parts = node.elts
+    elif isinstance(node, ast.Dict):
+        parts = [v for v in node.values if v is not None]
+    elif isinstance(node, (ast.Name, ast.Attribute, ast.Constant)):
+        return []
+    else:
+        # `tf.constant(new_data)`, `zip(grads, variables)`, `tf.shape(a)[0]`: the expression
+        # is not run again, but the variables it reads are the user's data.
+        return _described_names(evaluator, frame, node)
+    out = []
+    for part in parts[:_MAX_ELEMENTS]:
+        if isinstance(part, ast.Constant):
+            continue
+        found = _value(evaluator, frame, part)
+        if found is not None:
+            out.append(_describe(found, None, {}))
+    return out
+
+
+def _names_in_statement(evaluator: Any, frame: FrameType, node: ast.AST | None
+                        ) -> CallEvidence:
+    """The variables the failing statement reads, described; scalars and functions left out."""
+    statement = node
+    while statement is not None and not isinstance(statement, ast.stmt):
+        statement = getattr(statement, "parent", None)
+    if statement is None:
+        statement = _statement_at(frame)
+    if statement is None:
+        return CallEvidence()
+    return CallEvidence(_described_names(evaluator, frame, statement), ast.unparse(statement))
+
+
+def _described_names(evaluator: Any, frame: FrameType, root: ast.AST) -> list[Evidence]:
+    out = []
+    seen: set[str] = set()
+    for name in ast.walk(root):
+        if not isinstance(name, ast.Name) or not isinstance(name.ctx, ast.Load) \
+                or name.id in seen or len(seen) >= _MAX_NAMES:
+            continue
+        seen.add(name.id)
+        found = _value(evaluator, frame, name)
+        if found is None or (callable(found[1]) and not is_model(found[1])) \
+                or isinstance(found[1], (int, float, bool, str, type(None))):
+            continue
+        evidence = (describe_model(found[1], found[0]) if is_model(found[1])
+                    else _describe(found, None, {}))
+        if evidence.kind not in ("object", "module"):
+            out.append(evidence)
+    return out
+
+
+def _statement_at(frame: FrameType) -> ast.stmt | None:
+    """The innermost statement at the frame's current line, found by parsing its file, for
+    when ``executing`` cannot tell which node was running."""
+    try:
+        source = "".join(linecache.getlines(frame.f_code.co_filename))
+        tree = ast.parse(source) if 0 < len(source) < 5_000_000 else None
+    except (SyntaxError, ValueError):
+        return None
+    line = frame.f_lineno
+    best: ast.stmt | None = None
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.stmt) and node.lineno <= line <= (node.end_lineno or 0) and (
+                best is None or node.lineno >= best.lineno):
+            best = node
+    return best
 
 
 def _received_arguments(tb: TracebackType, receiver: Any) -> tuple[Any, ...]:

@@ -7,10 +7,11 @@ subclass.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 from typing import Any
 
-from tferrfix.capture.describe import _shape_tuple
+from tferrfix.capture.describe import _shape_tuple, spec_components
 from tferrfix.incident import Evidence
 
 MAX_LAYERS = 300
@@ -125,15 +126,19 @@ def describe_signatures(obj: Any, subject: str) -> Evidence:
     details: dict[str, Any] = {}
     signatures = safe_attr(obj, "signatures")
     found = {}
-    try:
-        for key in list(signatures or {})[:20]:
-            fn = signatures[key]
-            found[key] = str(safe_attr(fn, "structured_input_signature"))[:500]
-    except Exception:
-        pass
+    inputs: dict[str, list[dict[str, Any]]] = {}
+    functions: list[tuple[str, Any]] = []
+    with contextlib.suppress(Exception):
+        functions = [(key, signatures[key]) for key in list(signatures or {})[:20]]
     if is_concrete_function(obj):
-        found["(this function)"] = str(safe_attr(obj, "structured_input_signature"))[:500]
+        functions.append(("(this function)", obj))
+    for key, fn in functions:
+        spec = safe_attr(fn, "structured_input_signature")
+        found[key] = str(spec)[:500]
+        with contextlib.suppress(Exception):
+            inputs[key] = spec_components(spec)
     details["signatures"] = found
+    details["signature_inputs"] = inputs
     return Evidence(subject, "saved_model", None, None, "live", tuple(details.items()))
 
 

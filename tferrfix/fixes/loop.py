@@ -136,6 +136,10 @@ def fix_loop(script: str, args: list[str], *, unsafe: bool = False, max_attempts
         except Refused as refusal:
             result.stopped_because = f"the fix could not be applied: {refusal}"
             break
+        except Exception as failure:  # a transform bug ends the loop, not the user's run
+            result.stopped_because = (f"tferrfix failed while applying the fix "
+                                      f"({type(failure).__name__}: {failure})")
+            break
         attempt.fix_applied = {"code": found["code"], "title": fix["title"],
                                "applicability": fix["applicability"],
                                "diff": unified_diff(current, new, path)}

@@ -8,7 +8,6 @@ import os
 from typing import Any
 
 from tferrfix.fixes import Applicability, Edit, Fix
-from tferrfix.fixes.transforms import Refused, apply
 
 MAX_SOURCE = 5_000_000
 # Sources that ran instead of the file on disk (the fix loop's edited copy), by absolute path.
@@ -28,6 +27,10 @@ def read_source(path: str) -> str | None:
 
 
 def edited(source: str, edits: tuple[Edit, ...]) -> str:
+    # LibCST takes a sixth of a second to import: only a live incident with a fix pays it,
+    # never `tferrfix explain`.
+    from tferrfix.fixes.transforms import apply
+
     for edit in edits:
         source = apply(source, edit.transform, edit.line, dict(edit.args))
     return source
@@ -52,6 +55,8 @@ def materialize(fix: Fix, sources: dict[str, str] | None = None) -> Fix:
     source = (sources or {}).get(path) or read_source(path)
     if source is None:
         return fix.lowered(f"the source of {path} is not available here")
+    from tferrfix.fixes.transforms import Refused
+
     try:
         new = edited(source, fix.edits)
     except Refused as refusal:

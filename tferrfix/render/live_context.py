@@ -9,8 +9,9 @@ from tferrfix.incident import Evidence, Incident
 from tferrfix.shapes import show
 
 _MAX_VALUES = 4
-_NOT_VALUES = ("model", "layer", "saved_model", "int", "float", "bool", "str", "NoneType",
+_NOT_VALUES = ("model", "layer", "int", "float", "bool", "str", "NoneType",
                "object")
+_MAX_ELEMENTS = 3
 
 
 def _number(value: float) -> str:
@@ -18,7 +19,15 @@ def _number(value: float) -> str:
 
 
 def _value(ev: Evidence) -> str:
+    if ev.kind == "str":
+        # A path or a name the program chose: what load/save errors turn on.
+        return f"`{ev.subject}` is {ev.detail('value')!r}"
+    if ev.kind == "saved_model":
+        return _saved_model(ev)
     head = f"`{ev.subject}` is {_article(ev.kind)} {ev.kind.replace('_', ' ')}"
+    elements = ev.detail("elements") or []
+    if elements:
+        head += " of elements " + _components(elements)
     if ev.shape is not None:
         head += f" of shape {show(ev.shape)}"
     length = ev.detail("length")
@@ -37,6 +46,29 @@ def _value(ev: Evidence) -> str:
     return ", ".join(parts)
 
 
+def _components(components: list[dict]) -> str:
+    """``(None, 180, 180, 3) float32, (None,) int32``; named parts of a dict keep their key."""
+    shown = []
+    for part in components[:_MAX_ELEMENTS]:
+        text = show(tuple(part["shape"])) if part.get("shape") is not None else "(unknown)"
+        if part.get("dtype"):
+            text += f" {part['dtype']}"
+        if not part.get("path", "").isdigit() and part.get("path") not in (None, "element"):
+            text = f"{part['path']}: {text}"
+        shown.append(text)
+    return ", ".join(shown) + (", ..." if len(components) > _MAX_ELEMENTS else "")
+
+
+def _saved_model(ev: Evidence) -> str:
+    signatures = ev.detail("signature_inputs") or {}
+    text = f"`{ev.subject}` is a loaded SavedModel"
+    if signatures:
+        text += " whose " + "; ".join(
+            f"signature `{key}` takes {_components(parts) if parts else 'no inputs'}"
+            for key, parts in list(signatures.items())[:2])
+    return text
+
+
 def _article(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
 
@@ -44,20 +76,28 @@ def _article(word: str) -> str:
 def _model(ev: Evidence) -> str:
     name = ev.detail("name") or ev.subject
     text = f"the model `{name}`"
+    if ev.subject.isidentifier() and ev.subject != name:
+        text = f"`{ev.subject}` is {text}"
     inputs = ev.detail("input_shapes")
     if inputs:
-        text += " takes " + " and ".join(show(tuple(s)) if s else "(unknown)" for s in inputs)
+        text += " taking " + " and ".join(show(tuple(s)) if s else "(unknown)" for s in inputs)
     layers = ev.detail("layers") or []
     if layers:
         last = layers[-1]
         width = last.get("units") or last.get("filters")
-        text += f"; its last layer `{last.get('name')}` ({last.get('class')}"
+        text += f", whose last layer is `{last.get('name')}` ({last.get('class')}"
         text += f", {width} unit{'s' if width != 1 else ''}" if width else ""
         text += ")"
     loss = ev.detail("loss")
     if loss:
-        text += f"; loss `{loss}`"
+        text += f", compiled with loss `{loss}`"
     return text
+
+
+def _named_string(ev: Evidence) -> bool:
+    """A string held in a variable (``model_path``), not a literal the user can already read
+    in the call; secrets never carry a value at all."""
+    return ev.kind == "str" and ev.subject.isidentifier() and ev.detail("value") is not None
 
 
 def live_context(incident: Incident) -> str:
@@ -66,8 +106,10 @@ def live_context(incident: Incident) -> str:
         return ""
     # Scalars (epochs=1, verbose=0) say nothing about the crash.
     values = [ev for ev in incident.evidence
-              if ev.origin == "live" and ev.kind not in _NOT_VALUES]
-    models = [ev for ev in incident.evidence if ev.origin == "live" and ev.kind == "model"]
+              if ev.origin == "live" and (ev.kind not in _NOT_VALUES or _named_string(ev))]
+    # The user's own variable before a model found in a library frame.
+    models = sorted((ev for ev in incident.evidence if ev.origin == "live" and ev.kind == "model"),
+                    key=lambda ev: not ev.subject.isidentifier())
     pieces = [_value(ev) for ev in values[:_MAX_VALUES]]
     if models:
         pieces.append(_model(models[0]))

@@ -7,8 +7,7 @@ import json
 import textwrap
 from typing import Any
 
-import regex
-
+from tferrfix import lazy_regex
 from tferrfix.matching import Outcome
 from tferrfix.render.explain import environment
 
@@ -76,7 +75,7 @@ def _wrap(text: str, indent: str, width: int = 92) -> str:
     )
 
 
-_CODE = regex.compile(r"`([^`\n]+)`")
+_CODE = lazy_regex.compile(r"`([^`\n]+)`")
 
 
 def _html_markup(text: str) -> str:

@@ -8,7 +8,9 @@ from __future__ import annotations
 import regex
 
 # CSI sequences (colours, cursor moves) and OSC sequences (titles, hyperlinks).
-_ANSI = regex.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+_ANSI = regex.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]"
+)
 _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _QUOTE = regex.compile(r"^[ \t]{0,3}>[ \t]?")
 _FENCE = regex.compile(r"^[ \t]*(?:```|~~~)[\w+-]*[ \t]*$")
@@ -63,11 +65,16 @@ def clean_lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n")
     lines = []
     quoted = _mostly_quoted(text)
+    # Each step is guarded by a plain-string test: most lines need none of them, and a log of
+    # hundreds of thousands of lines must be cleaned at the speed of a str method.
     for raw in text.split("\n"):
-        line = _ANSI.sub("", raw[:_MAX_LINE])
+        line = raw[:_MAX_LINE]
+        if "\x1b" in line:
+            line = _ANSI.sub("", line)
         if "\r" in line:
             line = _CR_REWRITE.sub("", line).replace("\r", "")
-        line = _CONTROL.sub("", line)
+        if not line.isprintable():
+            line = _CONTROL.sub("", line)
         if quoted:
             # Nested quotes ("> > ") come from replies quoting a quote.
             for _ in range(4):
@@ -75,18 +82,20 @@ def clean_lines(text: str) -> list[str]:
                 if stripped == line:
                     break
                 line = stripped
-        if _FENCE.match(line):
+        if ("```" in line or "~~~" in line) and _FENCE.match(line):
             continue
-        if _PYTEST_E.match(line):
+        if line[:1] == "E" and _PYTEST_E.match(line):
             line = line[1:].strip()
         if "Traceback (most recent call last):" in line and ' File "' in line:
             lines.extend(_unflatten(line))
             continue
-        bold = _BOLD.match(line)
-        if bold:
-            line = bold.group(1)
-        line = _BOLD_NAME.sub(r"\1", line)
-        line = _COLAB_LINK.sub(r"\g<path>", line)
+        if line[:2] == "**":
+            bold = _BOLD.match(line)
+            if bold:
+                line = bold.group(1)
+            line = _BOLD_NAME.sub(r"\1", line)
+        if line[:1] == "[":
+            line = _COLAB_LINK.sub(r"\g<path>", line)
         lines.append(line.rstrip())
     return _dedent(lines)
 

@@ -22,7 +22,9 @@ _SHAPE = regex.compile(
     r"shape=(?P<shape>\((?:[^()]|\([^()]*\))*\)|\[[^\]]*\]|TensorShape\(\[[^\]]*\]\))"
 )
 _DTYPE = regex.compile(r"dtype=(?:tf\.|np\.|<dtype: ')?(?P<dtype>\w+)")
-_KIND = regex.compile(r"(?P<kind>tf\.Tensor|np\.ndarray|KerasTensor|tf\.RaggedTensor|SparseTensor)")
+_KIND = regex.compile(
+    r"(?P<kind>tf\.Tensor|np\.ndarray|KerasTensor|tf\.RaggedTensor|SparseTensor)"
+)
 
 
 def call_arguments(message: str) -> list[Evidence]:

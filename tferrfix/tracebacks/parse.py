@@ -22,8 +22,12 @@ _TB_HEADER = regex.compile(r"^[\s`>*]*Traceback \(most recent call last\):\s*$")
 _JUPYTER_HEADER = regex.compile(
     r"^(?P<type>[A-Za-z_][\w.]*)\s{2,}Traceback \(most recent call last\)\s*(?P<where>.*)$"
 )
-_CAUSE = regex.compile(r"^\s*The above exception was the direct cause of the following exception:")
-_CONTEXT = regex.compile(r"^\s*During handling of the above exception, another exception occurred:")
+_CAUSE = regex.compile(
+    r"^\s*The above exception was the direct cause of the following exception:"
+)
+_CONTEXT = regex.compile(
+    r"^\s*During handling of the above exception, another exception occurred:"
+)
 _CPY_FRAME = regex.compile(
     r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+?))?\s*(?:\*{1,2})?$'
 )

@@ -61,6 +61,7 @@ from typing import Any
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Edit, Fix
 from tferrfix.fixes.locate import find_call_lines, parse_source
@@ -73,20 +74,20 @@ family = "dataset-element-mismatch"
 exceptions = ("InvalidArgumentError", "ValueError", "TypeError")
 
 _SHAPE = r"(?:\[[^\[\]]*\]|\([^()]*\))"
-BATCH = regex.compile(
+BATCH = lazy_regex.compile(
     r"Cannot batch tensors with different shapes in component (?P<component>\d+)\.\s*"
     rf"First element had shape (?P<first>{_SHAPE}) and element (?P<index>\d+) had shape "
     rf"(?P<other>{_SHAPE})"
 )
-ADD = regex.compile(
+ADD = lazy_regex.compile(
     r"Cannot add tensor to the batch: number of elements does not match\.\s*Shapes are: "
     rf"\[tensor\]: (?P<other>{_SHAPE}),? \[batch\]: (?P<first>{_SHAPE})"
 )
-GENERATOR = regex.compile(
+GENERATOR = lazy_regex.compile(
     rf"`?generator`? yielded an element of shape (?P<other>{_SHAPE}) where an element of "
     rf"shape (?P<first>{_SHAPE}) was expected"
 )
-GENERATOR_STRUCTURE = regex.compile(
+GENERATOR_STRUCTURE = lazy_regex.compile(
     r"`?generator`? yielded an element that did not match the expected structure"
 )
 messages = (BATCH, ADD, GENERATOR, GENERATOR_STRUCTURE)
@@ -268,7 +269,7 @@ def _batch_statement(incident: Incident) -> tuple[str, int, str] | None:
     return None
 
 
-_DECODE = regex.compile(r"\b(?:tf\.io\.|tf\.image\.)?decode_(?:png|jpeg|image)\((?P<args>[^()]*)\)")
+_DECODE = lazy_regex.compile(r"\b(?:tf\.io\.|tf\.image\.)?decode_(?:png|jpeg|image)\((?P<args>[^()]*)\)")
 
 
 def _with_channels(code: str, channels: int) -> str | None:

@@ -58,6 +58,7 @@ from typing import Any
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Edit, Fix
 from tferrfix.fixes.snippets import call_sites, data_argument, data_call, rewrite_argument
@@ -70,18 +71,18 @@ family = "dtype-conversion"
 exceptions = ("UnimplementedError", "ValueError", "TypeError")
 
 # The Cast kernel (UnimplementedError): text cannot be cast to a number.
-CAST = regex.compile(r"Cast (?P<src>\w+) to (?P<dst>\w+) is not supported")
+CAST = lazy_regex.compile(r"Cast (?P<src>\w+) to (?P<dst>\w+) is not supported")
 # tf.convert_to_tensor refusing to change a tensor's dtype.
-CONVERSION = regex.compile(
+CONVERSION = lazy_regex.compile(
     r"Tensor conversion requested dtype (?P<dst>\w+) for Tensor with dtype (?P<src>\w+)"
     r"(?::\s*(?P<tensor>[^\n]{1,300}))?"
 )
 # NumPy / Python: a string that is not a number.
-NUMPY = regex.compile(
+NUMPY = lazy_regex.compile(
     r"could not convert (?P<src>string) to (?P<dst>float|int)(?::[ \t]*(?P<value>[^\n]{0,200}))?"
 )
 # A Python value given to an op argument of a fixed dtype.
-EXPECTED = regex.compile(
+EXPECTED = lazy_regex.compile(
     r"Expected (?P<dst>\w+), got (?P<value>[^\n]{1,200}?) of type '(?P<type>(?!\w*Tensor)[\w.]+)' instead"
 )
 messages = (CAST, CONVERSION, NUMPY, EXPECTED)
@@ -96,12 +97,12 @@ examples = (
 
 # Where a failing Cast sits: "[[{{node categorical_crossentropy/Cast}}]]", "[[node Cast_1
 # (defined at ...\\keras\\metrics.py:716)", "Detected at node compile_loss/.../Cast".
-_NODE = regex.compile(r"(?:\[\[(?:\{\{)?node |Detected at node )(?P<node>[\w./-]+)")
-_DEFINED = regex.compile(r"\(defined at (?P<file>[^)\n]{1,300})")
-_LOSS = regex.compile(r"(?i)loss|crossentropy|hinge|mean_squared|mean_absolute")
-_METRIC = regex.compile(r"(?i)metric|accuracy")
-_TENSOR_NAME = regex.compile(r"Tensor\(\"(?P<a>[\w./]+):\d+\"|<tf\.Tensor '(?P<b>[\w./]+):\d+'")
-_TENSOR_SHAPE = regex.compile(r"shape=(?P<shape>\([^()]*\))")
+_NODE = lazy_regex.compile(r"(?:\[\[(?:\{\{)?node |Detected at node )(?P<node>[\w./-]+)")
+_DEFINED = lazy_regex.compile(r"\(defined at (?P<file>[^)\n]{1,300})")
+_LOSS = lazy_regex.compile(r"(?i)loss|crossentropy|hinge|mean_squared|mean_absolute")
+_METRIC = lazy_regex.compile(r"(?i)metric|accuracy")
+_TENSOR_NAME = lazy_regex.compile(r"Tensor\(\"(?P<a>[\w./]+):\d+\"|<tf\.Tensor '(?P<b>[\w./]+):\d+'")
+_TENSOR_SHAPE = lazy_regex.compile(r"shape=(?P<shape>\([^()]*\))")
 
 
 def match(incident: Incident) -> Diagnosis | None:

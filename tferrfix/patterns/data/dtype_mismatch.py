@@ -59,8 +59,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import regex
-
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Edit, Fix
 from tferrfix.fixes.snippets import call_sites
@@ -74,25 +73,25 @@ exceptions = ("InvalidArgumentError", "TypeError", "ValueError")
 
 # TF 2.x eager kernels: "cannot compute Mul as input #1(zero-based) was expected to be a
 # double tensor but is a float tensor [Op:Mul]".
-OP_INPUT = regex.compile(
+OP_INPUT = lazy_regex.compile(
     r"cannot compute (?P<op>\w+) as input #(?P<index>\d+)\(zero-based\) was expected to be "
     r"an? (?P<want>\w+) tensor but is an? (?P<got>\w+) tensor"
 )
 # Graph construction (TF1, tf.function, Keras' compiled losses): "Input 'y' of 'Mul' Op has
 # type float32 that does not match type int32 of argument 'x'."
-OP_ARGUMENT = regex.compile(
+OP_ARGUMENT = lazy_regex.compile(
     r"Input '(?P<arg>\w+)' of '(?P<op>\w+)' Op has type (?P<got>\w+) that does not match\s+"
     r"type\s+(?P<want>\w+) of argument '(?P<other>\w+)'"
 )
 # Graph construction, list inputs (tf.concat, tf.stack, tf.add_n).
-OP_LIST = regex.compile(
+OP_LIST = lazy_regex.compile(
     r"Tensors in list passed to '(?P<arg>\w+)' of '(?P<op>\w+)' Op have types "
     r"\[(?P<types>[\w, ]+)\] that (?:don't all match|do not match type (?P<want>\w+) inferred)"
 )
 # Shared with dtype-conversion: a tensor of one dtype where an op wants another. It is a
 # mismatch between two operands only when the user's line combines two (lead's decision:
 # dtype-conversion stays first).
-_CONVERSION = regex.compile(
+_CONVERSION = lazy_regex.compile(
     r"Tensor conversion requested dtype (?P<want>\w+) for Tensor with dtype (?P<got>\w+)"
 )
 messages = (OP_INPUT, OP_ARGUMENT, OP_LIST)
@@ -114,8 +113,8 @@ examples = (
 _KERNEL_OPS = ("Conv2D", "Conv3D", "Conv1D", "DepthwiseConv2dNative", "Conv2DBackpropInput",
                "MatMul", "BatchMatMulV2", "BiasAdd")
 # Signature functions of a SavedModel belong to savedmodel-signature-mismatch.
-_SIGNATURE = regex.compile(r"signature_wrapper|pruned|restored_function")
-_BINARY = regex.compile(r"[\w\])] *(?:\*|\+|-|/|@) *[\w(\[]")
+_SIGNATURE = lazy_regex.compile(r"signature_wrapper|pruned|restored_function")
+_BINARY = lazy_regex.compile(r"[\w\])] *(?:\*|\+|-|/|@) *[\w(\[]")
 
 
 def match(incident: Incident) -> Diagnosis | None:

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
 from tferrfix.fixes.derive import wrap_data_argument
@@ -62,13 +63,13 @@ name = "object-array"
 family = "object-array"
 exceptions = ("ValueError", "TypeError")
 messages = (
-    regex.compile(r"Failed to convert a NumPy array to a Tensor \(Unsupported object type "
+    lazy_regex.compile(r"Failed to convert a NumPy array to a Tensor \(Unsupported object type "
                   r"(?P<object_type>[\w.]+)\)"),
-    regex.compile(r"Invalid dtype: (?P<dtype>object|str\d*|<U\d+|bytes\d*|U\d+)\b"),
-    regex.compile(r"setting an array element with a sequence"
+    lazy_regex.compile(r"Invalid dtype: (?P<dtype>object|str\d*|<U\d+|bytes\d*|U\d+)\b"),
+    lazy_regex.compile(r"setting an array element with a sequence"
                   r"(?:\. The requested array has an inhomogeneous shape after (?P<after>\d+) "
                   r"dimensions?\. The detected shape was (?P<detected>\([^)]*\)))?"),
-    regex.compile(r"Can't convert non-rectangular Python sequence to Tensor"),
+    lazy_regex.compile(r"Can't convert non-rectangular Python sequence to Tensor"),
 )
 examples = (
     "Failed to convert a NumPy array to a Tensor (Unsupported object type float).",

@@ -16,6 +16,7 @@ from typing import Any
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.fixes.snippets import data_call
 from tferrfix.incident import Incident
 from tferrfix.shapes import Shape, parse_shape
@@ -26,7 +27,7 @@ _S = r"(?:\((?:[^()]|\([^()]*\))*\)|\[[^\]]*\])"  # a printed shape
 # Keras 3: 'Layer "m" expects 2 named input(s) with keys ['a', 'b'], but it received 1 input
 # tensors.'; tf-keras 2.x: 'Layer "model" expects 2 input(s), but it received 1 input tensors.
 # Inputs received: [...]' (older: 'Layer model_2 expects 2 input(s)', 'expects 1 inputs').
-EXPECTS = regex.compile(
+EXPECTS = lazy_regex.compile(
     r"Layer [\"']?(?P<layer>[\w./-]+?)[\"']? expects (?P<expected>\d+) (?:named )?"
     r"inputs?(?:\(s\))?(?: with keys (?P<keys>\[[^\]]*\]))?, but it received "
     r"(?P<received>\d+) input tensors?"
@@ -34,7 +35,7 @@ EXPECTS = regex.compile(
 # Keras <= 2.3: "Error when checking model input: the list of Numpy arrays that you are passing
 # to your model is not the size the model expected. Expected to see 1 array(s), but instead got
 # the following list of 5910 arrays: [...]"
-LIST_SIZE = regex.compile(
+LIST_SIZE = lazy_regex.compile(
     r"Error when checking(?: model)? input ?: the list of Numpy arrays that you are passing to "
     r"your model is not the size the model expected\. Expected to see (?P<expected>\d+) "
     r"array\(s\),? but (?:instead )?got the following list of (?P<received>\d+) arrays"
@@ -44,22 +45,22 @@ LIST_SIZE = regex.compile(
 # Keras 3: "Data cardinality is ambiguous. Make sure all arrays contain the same number of
 # samples.'x' sizes: 396, 369\n'y' sizes: 396"; tf-keras 2.x: "Data cardinality is ambiguous:\n
 #   x sizes: 2520\n  y sizes: 4575\nMake sure all arrays contain the same number of samples."
-CARDINALITY = regex.compile(r"Data cardinality is ambiguous")
-_SIZES = regex.compile(r"['\"]?(?P<name>x|y|sample_weight)['\"]? sizes: (?P<sizes>\d+(?:, \d+)*)")
+CARDINALITY = lazy_regex.compile(r"Data cardinality is ambiguous")
+_SIZES = lazy_regex.compile(r"['\"]?(?P<name>x|y|sample_weight)['\"]? sizes: (?P<sizes>\d+(?:, \d+)*)")
 # Keras <= 2.3: "Input arrays should have the same number of samples as target arrays. Found
 # 2520 input samples and 4575 target samples." (often cut short in pasted reports)
-INPUT_VS_TARGET = regex.compile(
+INPUT_VS_TARGET = lazy_regex.compile(
     r"Input arrays should have the same number of s(?:a(?:m(?:p(?:les as target arrays\. Found "
     r"(?P<x>\d+) input samples and (?P<y>\d+) target samples)?)?)?)?"
 )
 # Keras <= 2.3: "All input arrays (x) should have the same number of samples. Got array
 # shapes: [(2, 74), (2, 18), (32, 572)]"
-ALL_ARRAYS = regex.compile(
+ALL_ARRAYS = lazy_regex.compile(
     r"All (?P<what>input|target) arrays \((?P<name>x|y)\) should have the same number of "
     r"samples\.(?: Got array shapes: (?P<shapes>\[[^\]]*\]))?"
 )
-_ONE_SHAPE = regex.compile(r"\([^()]*\)")
-_TENSOR_SHAPE = regex.compile(rf"shape=(?P<shape>{_S})")
+_ONE_SHAPE = lazy_regex.compile(r"\([^()]*\)")
+_TENSOR_SHAPE = lazy_regex.compile(rf"shape=(?P<shape>{_S})")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Any
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes.snippets import data_argument, picks_one_element
 from tferrfix.incident import Evidence, Incident
@@ -21,42 +22,42 @@ from tferrfix.shapes import IMAGE_CHANNELS, Shape, parse_shape, relate, same
 _S = r"(?:\((?:[^()]|\([^()]*\))*\)|\[[^\]]*\])"  # a printed shape
 
 # Keras 3 and tf-keras 2.x: rank checks of a layer's InputSpec.
-NDIM = regex.compile(
+NDIM = lazy_regex.compile(
     r"Input (?P<index>\d+)(?: with name '[^']*')?(?: of layer [\"']?(?P<layer>[^\"'\s]+?)[\"']?)? is "
     r"incompatible with (?:the )?layer(?: [\"']?(?P<layer2>[^\"'\s:]+?)[\"']?)?:\s*(?::\s*)?"
     r"expected (?P<kind>min_ndim|max_ndim|ndim)=(?P<ndim>\d+), found ndim=(?P<found_ndim>\d+)"
     rf"\.?(?: Full shape received: (?P<found>{_S}))?"
 )
 # Keras 3 and tf-keras 2.x: full-shape checks (model inputs).
-FULL = regex.compile(
+FULL = lazy_regex.compile(
     r"Input (?P<index>\d+)(?: with name '[^']*')? (?:of layer [\"']?(?P<layer>[^\"'\s]+?)[\"']? )?"
     r"is incompatible with (?:the )?layer(?: [\"']?(?P<layer2>[^\"'\s:]+?)[\"']?)?: "
     rf"expected shape=(?P<expected>{_S}), found shape=(?P<found>{_S})"
 )
 # Keras 3.x Functional: "Invalid input shape for input Tensor(...). Expected shape (None, 784),
 # but input has incompatible shape (32,)".
-INVALID = regex.compile(
+INVALID = lazy_regex.compile(
     rf"Invalid input shape for input .*?Expected shape (?P<expected>{_S}), but input has "
     rf"incompatible shape (?P<found>{_S})",
     flags=regex.S,
 )
 # Keras 3 and tf-keras 2.x: size of one axis.
-AXIS = regex.compile(
+AXIS = lazy_regex.compile(
     r"Input (?P<index>\d+)(?: with name '[^']*')? of layer [\"']?(?P<layer>[^\"'\s]+?)[\"']? is "
     r"incompatible with the layer:\s*(?::\s*)?expected axis (?P<axis>-?\d+) of input shape to have "
     rf"value (?P<value>\d+),? but received input with shape (?P<found>{_S})"
 )
 # Keras <= 2.3 / TF1 era: data checked against the model before training.
-CHECK_DIMS = regex.compile(
+CHECK_DIMS = lazy_regex.compile(
     r"Error when checking(?: model)?(?: input)? ?: expected (?P<layer>\w+) to have (?P<ndim>\d+) "
     rf"dimensions, but got array with shape (?P<found>{_S})"
 )
-CHECK_SHAPE = regex.compile(
+CHECK_SHAPE = lazy_regex.compile(
     r"Error when checking(?: model)?(?: input)? ?: expected (?P<layer>\w+) to have shape "
     rf"(?P<expected>{_S}) but got array with shape (?P<found>{_S})"
 )
 # TF1 graphs: feeding a placeholder.
-FEED = regex.compile(
+FEED = lazy_regex.compile(
     rf"Cannot feed value of shape (?P<found>{_S}) for Tensor '?(?P<layer>[^',]+)'?, which has "
     rf"shape '?(?P<expected>{_S})'?"
 )
@@ -65,14 +66,14 @@ FEED = regex.compile(
 # missing axis with 1, so a Conv2D sees (H, W, 1, 1) - one pixel wide - and its window no
 # longer fits. Real data is never 1 pixel wide with 1 channel. (A symbolic batch "?" means the
 # data was batched properly: then it is a pooling stack that ran out of pixels.)
-PADDED = regex.compile(
+PADDED = lazy_regex.compile(
     r"Negative dimension size caused by subtracting (?P<kernel>\d+) from 1 for .*?"
     r"with input shapes: (?P<found>\[\d+,[^\]]*\])",
     flags=regex.S,
 )
 # A MatMul (Dense kernel or a raw weight matrix) fed rows of another width:
 # "Matrix size-incompatible: In[0]: [100,170], In[1]: [160,512]".
-MATMUL = regex.compile(
+MATMUL = lazy_regex.compile(
     r"Matrix size-incompatible: In\[0\]: \[(?P<rows>\d+|\?), ?(?P<features>\d+)\], "
     r"In\[1\]: \[(?P<kernel_in>\d+), ?(?P<units>\d+)\]"
 )
@@ -80,11 +81,11 @@ MATMUL = regex.compile(
 MESSAGES = (NDIM, FULL, INVALID, AXIS, CHECK_DIMS, CHECK_SHAPE, FEED, PADDED, MATMUL)
 
 _KINDS = (
-    ("conv", regex.compile(r"conv|separable|depthwise")),
-    ("pool", regex.compile(r"pool")),
-    ("rnn", regex.compile(r"lstm|gru|rnn|bidirectional")),
-    ("dense", regex.compile(r"^dense|^linear")),
-    ("model", regex.compile(r"^(?:sequential|functional|model)(?:_\d+)?$")),
+    ("conv", lazy_regex.compile(r"conv|separable|depthwise")),
+    ("pool", lazy_regex.compile(r"pool")),
+    ("rnn", lazy_regex.compile(r"lstm|gru|rnn|bidirectional")),
+    ("dense", lazy_regex.compile(r"^dense|^linear")),
+    ("model", lazy_regex.compile(r"^(?:sequential|functional|model)(?:_\d+)?$")),
 )
 _MODEL_TYPES = ("Sequential", "Functional", "Model")
 
@@ -219,10 +220,10 @@ def _read(rx: regex.Pattern[str], m: regex.Match[str], text: str) -> Clash:
 
 
 # The layer of a graph node: "decoder/dense_1/MatMul", "{{node model/dense/Relu}}".
-_NODE = regex.compile(r"\[\[(?:\{\{)?[Nn]ode:? (?P<node>[\w./-]+)")
-_KERAS3_CALL = regex.compile(r"calling (?P<type>\w+)\.call\(\)")
+_NODE = lazy_regex.compile(r"\[\[(?:\{\{)?[Nn]ode:? (?P<node>[\w./-]+)")
+_KERAS3_CALL = lazy_regex.compile(r"calling (?P<type>\w+)\.call\(\)")
 # A model summary pasted with the error: "input_1 (InputLayer)   [(None, 4096)]   0".
-_INPUT_LAYER = regex.compile(r"(?P<name>\w+) \(InputLayer\)\s+\[?\((?:None|\?), (?P<size>\d+)\)")
+_INPUT_LAYER = lazy_regex.compile(r"(?P<name>\w+) \(InputLayer\)\s+\[?\((?:None|\?), (?P<size>\d+)\)")
 
 
 def _read_matmul(m: regex.Match[str], text: str) -> Clash:
@@ -380,7 +381,7 @@ def _model_input(incident: Incident) -> Evidence | None:
     return None
 
 
-_KERAS_TENSOR_ARG = regex.compile(r"received by [^\n]*\n(?:[^\n]*\n){0,6}?[^\n]*<KerasTensor")
+_KERAS_TENSOR_ARG = lazy_regex.compile(r"received by [^\n]*\n(?:[^\n]*\n){0,6}?[^\n]*<KerasTensor")
 
 
 def _symbolic_call(incident: Incident) -> bool:
@@ -390,10 +391,10 @@ def _symbolic_call(incident: Incident) -> bool:
 
 
 # A line that builds a model rather than feeds it data.
-BUILDS_MODEL = regex.compile(r"\.add\(|\b[A-Z]\w*\([^()]*(?:\([^()]*\)[^()]*)*\)\(|Sequential\(|Model\(")
-_DECLARES_INPUT = regex.compile(r"\binput_shape\s*=|\bInput\(|\binput_dim\s*=")
+BUILDS_MODEL = lazy_regex.compile(r"\.add\(|\b[A-Z]\w*\([^()]*(?:\([^()]*\)[^()]*)*\)\(|Sequential\(|Model\(")
+_DECLARES_INPUT = lazy_regex.compile(r"\binput_shape\s*=|\bInput\(|\binput_dim\s*=")
 # A line that runs data through a model.
-FEEDS_DATA = regex.compile(
+FEEDS_DATA = lazy_regex.compile(
     r"\.(?:fit|fit_generator|predict|predict_on_batch|evaluate|train_on_batch|test_on_batch)\(")
 
 # What a sample without its batch axis can look like once Keras has batched it.

@@ -8,19 +8,20 @@ from typing import Any
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.fixes.locate import parse_source
 from tferrfix.shapes import Shape, parse_shape
 
 SHAPE = r"(?:\[[^\[\]]*\]|\([^()]*\))"  # one printed shape, [?,28,28,1] or (None, 28)
 
 # "... for '{{node conv2d_1/Conv2D}} = Conv2D[...]" (TF2) or "for 'conv2d_1/Conv2D' (op: 'Conv2D')" (TF1)
-_NODE = regex.compile(r"for '(?:\{\{node )?(?P<node>[^'{}\s]+)(?:\}\})?")
-_OP = regex.compile(r"\(op: '(?P<op>\w+)'\)|\}\} = (?P<op2>\w+)\[|\[Op:(?!__)(?P<op3>\w+)\]|Node: [^=\]]+ = (?P<op4>\w+)\[")
-_INPUT_SHAPES = regex.compile(r"with input shapes: (?P<shapes>\[[^\]]*\](?:, \[[^\]]*\])*)")
-_ONE = regex.compile(r"\([^()]*\)|\[[^\[\]()]*\]")
-_TF_KERAS_LAYER = regex.compile(r"calling layer [\"'](?P<layer>[^\"']+)[\"'](?: \(type (?P<type>\w+)\))?")
-_KERAS3_LAYER = regex.compile(r"calling (?P<type>\w+)\.call\(\)")
-_DATA_FORMAT = regex.compile(r"data_format=\"(?P<fmt>\w+)\"")
+_NODE = lazy_regex.compile(r"for '(?:\{\{node )?(?P<node>[^'{}\s]+)(?:\}\})?")
+_OP = lazy_regex.compile(r"\(op: '(?P<op>\w+)'\)|\}\} = (?P<op2>\w+)\[|\[Op:(?!__)(?P<op3>\w+)\]|Node: [^=\]]+ = (?P<op4>\w+)\[")
+_INPUT_SHAPES = lazy_regex.compile(r"with input shapes: (?P<shapes>\[[^\]]*\](?:, \[[^\]]*\])*)")
+_ONE = lazy_regex.compile(r"\([^()]*\)|\[[^\[\]()]*\]")
+_TF_KERAS_LAYER = lazy_regex.compile(r"calling layer [\"'](?P<layer>[^\"']+)[\"'](?: \(type (?P<type>\w+)\))?")
+_KERAS3_LAYER = lazy_regex.compile(r"calling (?P<type>\w+)\.call\(\)")
+_DATA_FORMAT = lazy_regex.compile(r"data_format=\"(?P<fmt>\w+)\"")
 
 
 def shape_of(text: str | None) -> Shape | None:

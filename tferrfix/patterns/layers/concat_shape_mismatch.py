@@ -59,6 +59,7 @@ from typing import Any
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
 from tferrfix.fixes.materialize import edit
@@ -78,21 +79,21 @@ name = "concat-shape-mismatch"
 family = "concat-shape-mismatch"
 exceptions = ("ValueError", "InvalidArgumentError")
 
-KERAS = regex.compile(
+KERAS = lazy_regex.compile(
     r"A `?Concatenate`? layer requires inputs with matching shapes except for the "
     r"concat(?:enation)? axis\.? ?(?:Got inputs shapes|Received: input_shape)\s*[:=]\s*"
     r"(?P<shapes>\[[^\[\]]*\])")
-CONCAT_OP = regex.compile(
+CONCAT_OP = lazy_regex.compile(
     r"ConcatOp ?: (?:Dimensions of inputs should match|Dimension (?P<dim>\d+) in both shapes "
     r"must be equal|Ranks of all input tensors should match): shape\[\d+\] = (?P<a>\[[^\]]*\]) "
     r"vs\. shape\[\d+\] = (?P<b>\[[^\]]*\])")
-INFERENCE = regex.compile(
+INFERENCE = lazy_regex.compile(
     r"(?:Dimension (?P<dim>\d+) in both shapes must be equal, but are \d+ and \d+|Shape must be "
     r"rank \d+ but is rank \d+)\.? .{0,300}?(?:\(op: '(?:ConcatV2|Concat)'\)|\}\} = (?:ConcatV2|Concat)\[)"
     r"(?: with input shapes: (?P<shapes>\[[^\]]*\](?:, \[[^\]]*\])*))?",
     flags=regex.S)
 messages = (KERAS, CONCAT_OP, INFERENCE)
-_COMPUTED_AXIS = regex.compile(r"computed input tensors: input\[\d+\] = <(?P<axis>-?\d+)>")
+_COMPUTED_AXIS = lazy_regex.compile(r"computed input tensors: input\[\d+\] = <(?P<axis>-?\d+)>")
 examples = (
     "A `Concatenate` layer requires inputs with matching shapes except for the concatenation "
     "axis. Received: input_shape=[(1024,), (1024, 2)]",

@@ -61,6 +61,7 @@ from typing import Any
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
 from tferrfix.fixes.materialize import edit, read_source
@@ -84,12 +85,12 @@ name = "conv-output-negative"
 family = "conv-output-negative"
 exceptions = ("ValueError", "InvalidArgumentError")
 
-NEGATIVE = regex.compile(
+NEGATIVE = lazy_regex.compile(
     r"Negative dimension size caused by subtracting (?P<kernel>\d+) from (?P<size>-?\d+)")
-KERAS3 = regex.compile(
+KERAS3 = lazy_regex.compile(
     r"Computed output size would be zero or negative\. Received: `?inputs\.shape="
     rf"(?P<input>{SHAPE})`?(?:, `?(?:pool_size|kernel_size)=(?P<window>{SHAPE}|\d+))?")
-RUNTIME = regex.compile(
+RUNTIME = lazy_regex.compile(
     r"[Cc]omputed output size would be negative(?::\s*(?P<out>-?\d+)\s*\[input_size: "
     r"(?P<size>\d+), effective_filter_size: (?P<kernel>\d+), stride: (?P<stride>\d+)\])?")
 messages = (NEGATIVE, KERAS3, RUNTIME)
@@ -105,8 +106,8 @@ examples = (
     "stride: 1] [Op:Conv2D]",
 )
 
-_KSIZE = regex.compile(r"ksizes?=\[1, (?P<h>\d+), (?P<w>\d+), 1\]")
-_WINDOWED = regex.compile(r"(?:Conv|Pool|pooling|conv)\w*$", flags=regex.I)
+_KSIZE = lazy_regex.compile(r"ksizes?=\[1, (?P<h>\d+), (?P<w>\d+), 1\]")
+_WINDOWED = lazy_regex.compile(r"(?:Conv|Pool|pooling|conv)\w*$", flags=regex.I)
 
 
 def _reading(shape, size, kernel, data_format):

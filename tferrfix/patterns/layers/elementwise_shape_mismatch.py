@@ -60,6 +60,7 @@ from typing import Any
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
 from tferrfix.fixes.materialize import edit
@@ -71,14 +72,14 @@ name = "elementwise-shape-mismatch"
 family = "elementwise-shape-mismatch"
 exceptions = ("ValueError", "InvalidArgumentError")
 
-INFERENCE = regex.compile(
+INFERENCE = lazy_regex.compile(
     r"Dimensions must be equal, but are (?P<x>\d+) and (?P<y>\d+) for '")
-RUNTIME = regex.compile(
+RUNTIME = lazy_regex.compile(
     r"Incompatible shapes: (?P<a>\[[^\]]*\]) vs\. (?P<b>\[[^\]]*\])")
-GPU = regex.compile(r"required broadcastable shapes")
-KERAS_MERGE = regex.compile(
+GPU = lazy_regex.compile(r"required broadcastable shapes")
+KERAS_MERGE = lazy_regex.compile(
     r"Inputs have incompatible shapes\. Received shapes (?P<a>\([^()]*\)) and (?P<b>\([^()]*\))")
-OPERANDS = regex.compile(
+OPERANDS = lazy_regex.compile(
     r"[Oo]perands could not be broadcast together with shapes (?P<a>\([^()]*\)) ?(?P<b>\([^()]*\))")
 messages = (INFERENCE, RUNTIME, GPU, KERAS_MERGE, OPERANDS)
 examples = (
@@ -94,8 +95,8 @@ ELEMENTWISE_OPS = frozenset((
     "FloorMod", "Maximum", "Minimum", "SquaredDifference", "Pow", "Equal", "NotEqual",
     "Greater", "GreaterEqual", "Less", "LessEqual", "LogicalAnd", "LogicalOr", "SelectV2",
     "BroadcastTo", "BroadcastArgs", "Atan2", "Xdivy", "Xlogy"))
-_NODE = regex.compile(r"(?:\[\[[Nn]ode:? |Detected at node '?)(?P<node>[\w./-]+)")
-_LOSS = regex.compile(r"loss|crossentropy|sample_weight", flags=regex.I)
+_NODE = lazy_regex.compile(r"(?:\[\[[Nn]ode:? |Detected at node '?)(?P<node>[\w./-]+)")
+_LOSS = lazy_regex.compile(r"loss|crossentropy|sample_weight", flags=regex.I)
 
 
 def match(incident: Incident) -> Diagnosis | None:

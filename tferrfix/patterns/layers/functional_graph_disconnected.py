@@ -65,6 +65,7 @@ from typing import Any
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
 from tferrfix.fixes.materialize import edit
@@ -79,15 +80,15 @@ family = "functional-graph-disconnected"
 # model runs; "Exception" lets a name mangled by Markdown (`_RuntimeError`) through.
 exceptions = ("ValueError", "RuntimeError", "AssertionError", "Exception")
 
-DISCONNECTED = regex.compile(
+DISCONNECTED = lazy_regex.compile(
     r"Graph disconnected: [Cc]annot obtain value for tensor (?P<tensor>[^\n]{1,800}?) at "
     r"layer [\"']?(?P<layer>[^\"'\s]{1,200}?)[\"']?\.(?: The following previous layers were "
     r"accessed without issue: (?P<accessed>\[[^\]\n]{0,2000}\]))?"
 )
-NOT_CONNECTED = regex.compile(
+NOT_CONNECTED = lazy_regex.compile(
     r"Output with path `(?P<path>[^`\n]{0,300})` is not connected to `inputs`"
 )
-COULD_NOT_COMPUTE = regex.compile(r"Could not compute output (?P<tensor>[^\n]{1,800})")
+COULD_NOT_COMPUTE = lazy_regex.compile(r"Could not compute output (?P<tensor>[^\n]{1,800})")
 messages = (DISCONNECTED, NOT_CONNECTED, COULD_NOT_COMPUTE)
 examples = (
     "Output with path `` is not connected to `inputs`",
@@ -110,12 +111,12 @@ examples = (
     "layer 'composition'\")",
 )
 
-_KERAS_TENSOR_NAME = regex.compile(r"\bname='(?P<name>[^'\n]+)', description")
-_TENSOR_NAME = regex.compile(r"Tensor\(\"(?P<name>[^\"\n]+)\"|<tf\.Variable '(?P<var>[^'\n]+)'")
-_CREATED_BY = regex.compile(r"created by layer '(?P<layer>[^'\n]+)'")
-_SHAPE = regex.compile(r"shape=(?P<shape>\([^()]*\))")
-_SUFFIX = regex.compile(r"(?:_\d+)?(?::\d+)?$")
-_BUILDS = regex.compile(r"\bModel\(|\bFunctional\(")
+_KERAS_TENSOR_NAME = lazy_regex.compile(r"\bname='(?P<name>[^'\n]+)', description")
+_TENSOR_NAME = lazy_regex.compile(r"Tensor\(\"(?P<name>[^\"\n]+)\"|<tf\.Variable '(?P<var>[^'\n]+)'")
+_CREATED_BY = lazy_regex.compile(r"created by layer '(?P<layer>[^'\n]+)'")
+_SHAPE = lazy_regex.compile(r"shape=(?P<shape>\([^()]*\))")
+_SUFFIX = lazy_regex.compile(r"(?:_\d+)?(?::\d+)?$")
+_BUILDS = lazy_regex.compile(r"\bModel\(|\bFunctional\(")
 
 
 def match(incident: Incident) -> Diagnosis | None:

@@ -70,6 +70,7 @@ from typing import Any
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
 from tferrfix.fixes.materialize import edit, read_source
@@ -83,24 +84,24 @@ family = "keras-tensor-in-tf-op"
 exceptions = ("ValueError", "TypeError", "AttributeError")
 
 # Keras 3: KerasTensor.__tf_tensor__.
-KERAS3_TF = regex.compile(r"(?i)A KerasTensor cannot be used as input to a TensorFlow function")
+KERAS3_TF = lazy_regex.compile(r"(?i)A KerasTensor cannot be used as input to a TensorFlow function")
 # Keras 3: KerasTensor.__array__ ("an a dtype" is Keras' own typo).
-KERAS3_NUMPY = regex.compile(
+KERAS3_NUMPY = lazy_regex.compile(
     r"(?i)A KerasTensor is symbolic: it's a placeholder for a shape an?d? an? dtype"
 )
 # tf-keras 2.4+: KerasTensor.__array__.
-TF_KERAS_DISPATCH = regex.compile(
+TF_KERAS_DISPATCH = lazy_regex.compile(
     r"(?i)You are passing (?P<tensor>KerasTensor\([^\n]{0,600}?\)), an intermediate "
     r"(?:TF-)?Keras symbolic input/output, to a TF API that does not allow registering "
     r"custom dispatchers"
 )
-TF_KERAS_NUMPY = regex.compile(r"(?i)Cannot convert a symbolic Keras input/output to a numpy array")
+TF_KERAS_NUMPY = lazy_regex.compile(r"(?i)Cannot convert a symbolic Keras input/output to a numpy array")
 # Standalone Keras 2.x: a TF op result where a layer output is needed.
-KERAS2_OUTPUT = regex.compile(
+KERAS2_OUTPUT = lazy_regex.compile(
     r"Output tensors to a (?:Model|Functional) must be the output of a (?:TensorFlow |Keras )?"
     r"`?Layer`? \(thus holding past layer metadata\)\. Found: (?P<tensor>(?:<tf\.)?Tensor[(: ][^\n]{0,400})"
 )
-KERAS2_HISTORY = regex.compile(r"'Tensor' object has no attribute '_keras_history'")
+KERAS2_HISTORY = lazy_regex.compile(r"'Tensor' object has no attribute '_keras_history'")
 messages = (KERAS3_TF, KERAS3_NUMPY, TF_KERAS_DISPATCH, TF_KERAS_NUMPY, KERAS2_OUTPUT,
             KERAS2_HISTORY)
 examples = (
@@ -125,10 +126,10 @@ examples = (
     "'Tensor' object has no attribute '_keras_history'",
 )
 
-_NAME = regex.compile(r"(?i)\bname='(?P<name>[^'\n]+)', description")
-_CREATED_BY = regex.compile(r"(?i)created by layer '(?P<layer>[^'\n]+)'")
-_SHAPE = regex.compile(r"(?i)shape=(?P<shape>\([^()]*\))")
-_TENSOR_NAME = regex.compile(r"Tensor\(\"(?P<name>[^\"\n]+)\"")
+_NAME = lazy_regex.compile(r"(?i)\bname='(?P<name>[^'\n]+)', description")
+_CREATED_BY = lazy_regex.compile(r"(?i)created by layer '(?P<layer>[^'\n]+)'")
+_SHAPE = lazy_regex.compile(r"(?i)shape=(?P<shape>\([^()]*\))")
+_TENSOR_NAME = lazy_regex.compile(r"Tensor\(\"(?P<name>[^\"\n]+)\"")
 _WORDING = {KERAS3_TF: "keras3", KERAS3_NUMPY: "keras3-numpy", TF_KERAS_DISPATCH: "dispatch",
             TF_KERAS_NUMPY: "numpy", KERAS2_OUTPUT: "keras2-output",
             KERAS2_HISTORY: "keras2-history"}

@@ -48,8 +48,7 @@ or configuration selected nothing: fix the selection, do not paper over it.
 
 from __future__ import annotations
 
-import regex
-
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
 from tferrfix.fixes.snippets import call_sites
@@ -60,19 +59,19 @@ name = "merge-too-few-inputs"
 family = "merge-too-few-inputs"
 exceptions = ("ValueError", "InvalidArgumentError", "TypeError")
 
-NOT_A_LIST = regex.compile(
+NOT_A_LIST = lazy_regex.compile(
     r"A merge layer should be called on a list of inputs(?:\. Received: input_shape=(?P<got>[^\n]*?)"
     r" \(not a list of shapes\))?")
-AT_LEAST = regex.compile(
+AT_LEAST = lazy_regex.compile(
     r"A `?(?P<layer>\w+)`? layer should be called on a list of at least (?P<min>\d+) inputs?"
     r"(?:\. Received: input_shape=(?P<got>[^\n]*))?")
-LIST_ARG = regex.compile(
+LIST_ARG = lazy_regex.compile(
     r"List argument '(?P<arg>\w+)' to '(?P<op>\w+)' Op with length (?P<n>\d+)"
     r"(?: shorter than minimum length (?P<min>\d+))?")
-ATTR_N = regex.compile(
+ATTR_N = lazy_regex.compile(
     r"Value for attr 'N' of (?P<n>\d+) must be at least minimum (?P<min>\d+)")
 # Keras 3 crashes on an empty list inside Concatenate.build before its own check.
-EMPTY_BUILD = regex.compile(r"object of type 'NoneType' has no len\(\)")
+EMPTY_BUILD = lazy_regex.compile(r"object of type 'NoneType' has no len\(\)")
 messages = (NOT_A_LIST, AT_LEAST, LIST_ARG, ATTR_N, EMPTY_BUILD)
 examples = (
     "A merge layer should be called on a list of inputs. Received: input_shape=(None, 4) "
@@ -83,12 +82,12 @@ examples = (
     "List argument 'values' to 'ConcatV2' Op with length 0",
 )
 
-_MERGE_CALL = regex.compile(
+_MERGE_CALL = lazy_regex.compile(
     r"(?:Concatenate|concatenate|Add|add|Multiply|multiply|Average|average|Maximum|maximum|"
     r"Minimum|minimum|Subtract|subtract|Dot|dot|concat|add_n|stack)$")
 
 
-_STATEMENT = regex.compile(r"(?P<lhs>return\s+|[\w.]+\s*=\s*)(?P<rhs>.+)")
+_STATEMENT = lazy_regex.compile(r"(?P<lhs>return\s+|[\w.]+\s*=\s*)(?P<rhs>.+)")
 
 
 def _merge_site(code_line: str | None):

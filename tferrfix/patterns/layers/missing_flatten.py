@@ -70,6 +70,7 @@ from typing import Any
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Edit, Fix
 from tferrfix.fixes.materialize import edit, read_source
@@ -82,28 +83,28 @@ _S = r"(?:\([^()]*\)|\[[^\[\]]*\])"  # a printed shape
 _T = r"`?"  # Keras 3 puts names in backticks, not always
 
 # Keras 3, sparse losses: the output must have one axis more than the targets.
-K3_SPARSE_RANK = regex.compile(
+K3_SPARSE_RANK = lazy_regex.compile(
     rf"Argument {_T}output{_T} must have rank \(ndim\) {_T}target\.ndim - 1{_T}\.? Received: "
     rf"target\.shape=(?P<target>{_S}),? output\.shape=(?P<output>{_S})"
 )
 # Keras 3, categorical / binary losses: the same rank.
-K3_SAME_RANK = regex.compile(
+K3_SAME_RANK = lazy_regex.compile(
     rf"Arguments {_T}target{_T} and {_T}output{_T} must have the same rank \(ndim\)\.? Received: "
     rf"target\.shape=(?P<target>{_S}),? output\.shape=(?P<output>{_S})"
 )
 # tf-keras 2.x categorical_crossentropy: target.shape.assert_is_compatible_with(output.shape).
-SHAPES = regex.compile(rf"Shapes (?P<target>{_S}) and (?P<output>{_S}) are incompatible")
+SHAPES = lazy_regex.compile(rf"Shapes (?P<target>{_S}) and (?P<output>{_S}) are incompatible")
 # Keras <= 2.3: targets checked against the model's output before training.
-CHECK_TARGET = regex.compile(
+CHECK_TARGET = lazy_regex.compile(
     r"Error when checking (?:model )?target ?: expected (?P<layer>[\w./-]+) to have "
     rf"(?P<ndim>\d+) dimensions, but got array with shape (?P<target>{_S})"
 )
 # Sparse softmax cross-entropy, to which Keras' sparse losses hand (rows, classes) logits.
-FIRST_DIM = regex.compile(
+FIRST_DIM = lazy_regex.compile(
     r"logits and labels must have the same first dimension, got logits shape "
     rf"(?P<output>{_S}) and labels shape (?P<target>{_S})"
 )
-EXCEPT_LAST = regex.compile(
+EXCEPT_LAST = lazy_regex.compile(
     rf"{_T}labels\.shape{_T} must equal {_T}logits\.shape{_T} except for the last dimension\.? "
     rf"Received: labels\.shape=(?P<target>{_S}) and logits\.shape=(?P<output>{_S})"
 )
@@ -131,7 +132,7 @@ examples = (
 )
 
 # The user's own tf.nn cross-entropy call: then the logits are theirs, not a Keras output.
-_OWN_XENT = regex.compile(r"\btf\.nn\.\w*cross_entropy|\bwith_logits\(")
+_OWN_XENT = lazy_regex.compile(r"\btf\.nn\.\w*cross_entropy|\bwith_logits\(")
 
 
 def match(incident: Incident) -> Diagnosis | None:

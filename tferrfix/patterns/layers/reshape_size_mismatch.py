@@ -56,8 +56,7 @@ from dataclasses import replace
 from math import prod
 from typing import Any
 
-import regex
-
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
 from tferrfix.fixes.materialize import edit, read_source
@@ -78,15 +77,15 @@ name = "reshape-size-mismatch"
 family = "reshape-size-mismatch"
 exceptions = ("ValueError", "InvalidArgumentError")
 
-NUMPY = regex.compile(
+NUMPY = lazy_regex.compile(
     r"cannot reshape array of size (?P<have>\d+) into shape (?P<target>\([^()]*\))")
-TF_OP = regex.compile(
+TF_OP = lazy_regex.compile(
     r"Input to reshape is a tensor with (?P<have>\d+) values, but the requested shape "
     r"(?:has (?P<want>\d+)|requires a multiple of (?P<multiple>\d+))")
-TF_GRAPH = regex.compile(
+TF_GRAPH = lazy_regex.compile(
     r"Cannot reshape a tensor with (?P<have>\d+) elements to shape (?P<target>\[[^\]]*\]) "
     r"\((?P<want>\d+) elements\)")
-KERAS = regex.compile(
+KERAS = lazy_regex.compile(
     r"[Tt]otal size of (?:new array|the tensor) must be unchanged"
     rf"(?:[.,]? (?:Received: )?input_shape ?= ?(?P<input>{SHAPE}),? "
     rf"(?:output_shape|target_shape) ?= ?(?P<target>{SHAPE}))?")

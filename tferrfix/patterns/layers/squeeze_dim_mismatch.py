@@ -50,8 +50,7 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
-import regex
-
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
 from tferrfix.fixes.materialize import edit, read_source
@@ -71,10 +70,10 @@ name = "squeeze-dim-mismatch"
 family = "squeeze-dim-mismatch"
 exceptions = ("ValueError", "InvalidArgumentError", "NotImplementedError")
 
-TF = regex.compile(
+TF = lazy_regex.compile(
     r"Can ?not squeeze dim\[(?P<axis>-?\d+)\], expected a dimension of 1, got (?P<got>\d+)")
-KERAS3 = regex.compile(r"Cannot squeeze axis (?P<axis>-?\d+), because the dimension is not 1")
-LAMBDA = regex.compile(r"We could not automatically infer the shape of the Lambda's output")
+KERAS3 = lazy_regex.compile(r"Cannot squeeze axis (?P<axis>-?\d+), because the dimension is not 1")
+LAMBDA = lazy_regex.compile(r"We could not automatically infer the shape of the Lambda's output")
 messages = (TF, KERAS3, LAMBDA)
 examples = (
     "Can not squeeze dim[2], expected a dimension of 1, got 5 for '{{node lambda/Squeeze}} = "
@@ -84,9 +83,9 @@ examples = (
 )
 
 # TensorFlow's sparse losses squeeze the labels themselves: a failure there is about the labels.
-_LABEL_SQUEEZE = regex.compile(r"remove_squeezable_dimensions")
-_SQUEEZE_CALL = regex.compile(r"\bsqueeze\(\s*(?P<arg>[\w.\[\]]+)\s*,\s*(?:axis\s*=\s*)?(?P<axis>-?\d+)")
-_KERAS_TENSOR = regex.compile(r"KerasTensor shape=(?P<shape>\([^()]*\))")
+_LABEL_SQUEEZE = lazy_regex.compile(r"remove_squeezable_dimensions")
+_SQUEEZE_CALL = lazy_regex.compile(r"\bsqueeze\(\s*(?P<arg>[\w.\[\]]+)\s*,\s*(?:axis\s*=\s*)?(?P<axis>-?\d+)")
+_KERAS_TENSOR = lazy_regex.compile(r"KerasTensor shape=(?P<shape>\([^()]*\))")
 
 
 def match(incident: Incident) -> Diagnosis | None:

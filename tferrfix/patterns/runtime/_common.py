@@ -10,20 +10,21 @@ from math import prod
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.incident import Frame, Incident
 from tferrfix.shapes import Shape
 from tferrfix.tracebacks.paths import frameworks_of
 
 # The graph node an op error names, in the wordings of TF 1.x ("[[Node: name = Op[...]"),
 # TF 2.x ("[[{{node name}}]]") and TF >= 2.5 ("Detected at node 'name' defined at").
-_NODE = regex.compile(
+_NODE = lazy_regex.compile(
     r"\[\[Node: (?P<node>[^\s=\]]+)"
     r"|\{\{node (?P<node>[^\s}]+)\}\}"
     r"|Detected at node '?(?P<node>[^\s']+?)'? defined at"
 )
 # The eager op: "[Op:StridedSliceGrad]", "{{function_node __wrapped__StatelessRandomUniformV2_device_...}}".
-_OP = regex.compile(r"\[Op:(?P<op>[\w.]+)|\{\{function_node __wrapped__(?P<op>[A-Za-z0-9]+)_device_")
-_DEVICE = regex.compile(r"/device:(?P<device>[A-Za-z_]+:\d+)")
+_OP = lazy_regex.compile(r"\[Op:(?P<op>[\w.]+)|\{\{function_node __wrapped__(?P<op>[A-Za-z0-9]+)_device_")
+_DEVICE = lazy_regex.compile(r"/device:(?P<device>[A-Za-z_]+:\d+)")
 
 
 def node_name(text: str) -> str | None:

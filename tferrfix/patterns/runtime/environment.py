@@ -59,6 +59,7 @@ from typing import Any
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
 from tferrfix.incident import Incident
@@ -69,29 +70,29 @@ family = "environment"
 exceptions = ("ImportError", "NativeCrash")
 
 # Windows: a DLL the extension module depends on is missing.
-DLL = regex.compile(
+DLL = lazy_regex.compile(
     r"DLL load failed(?: while importing (?P<module>[\w.]+))?: (?P<reason>[^\n]*)"
 )
 # The SWIG-era loader (TF <= 2.1) and TensorFlow's own summary line.
-PYWRAP = regex.compile(
+PYWRAP = lazy_regex.compile(
     r"No module named '?(?P<module>_pywrap_tensorflow_internal|pywrap_tensorflow)'?"
     r"|(?P<runtime>Failed to load the native TensorFlow runtime)"
 )
 # Linux/macOS: a shared library the import needs cannot be opened.
-SHARED_OBJECT = regex.compile(
+SHARED_OBJECT = lazy_regex.compile(
     r"(?P<library>lib[\w+-]+\.(?:so|dylib)[\w.]*): cannot open shared object file"
 )
 # TF 2.x logs a missing GPU library and falls back to the CPU.
-DSO = regex.compile(
+DSO = lazy_regex.compile(
     r"Could not load dynamic library '(?P<library>[^'\n]+)'(?:; dlerror: (?P<reason>[^\n]*))?"
 )
 # TensorFlow's CPU feature guard aborts when the wheel needs instructions the CPU lacks. (Its
 # informational siblings "wasn't compiled to use AVX2 ... could speed up" and "rebuild
 # TensorFlow with the appropriate compiler flags" are not failures and do not match.)
-CPU_GUARD = regex.compile(
+CPU_GUARD = lazy_regex.compile(
     r"compiled to use (?P<isa>[\w.]+) instructions, but these aren't available on your machine"
 )
-ILLEGAL = regex.compile(r"^Illegal instruction(?: \(core dumped\))?", flags=regex.M)
+ILLEGAL = lazy_regex.compile(r"^Illegal instruction(?: \(core dumped\))?", flags=regex.M)
 messages = (DLL, PYWRAP, SHARED_OBJECT, DSO, CPU_GUARD, ILLEGAL)
 examples = (
     "DLL load failed while importing _pywrap_tensorflow_internal: The specified module could "
@@ -108,15 +109,15 @@ examples = (
     "open shared object file: No such file or directory",
 )
 
-_TF_MODULE = regex.compile(r"tensorflow|pywrap|_tf_|tflite", flags=regex.I)
-_WINDOWS_PATH = regex.compile(r"^[A-Za-z]:\\|\\(?:AppData|Anaconda3|Python\d+)\\")
+_TF_MODULE = lazy_regex.compile(r"tensorflow|pywrap|_tf_|tflite", flags=regex.I)
+_WINDOWS_PATH = lazy_regex.compile(r"^[A-Za-z]:\\|\\(?:AppData|Anaconda3|Python\d+)\\")
 # CUDA library name -> the NVIDIA package it comes from.
 _GPU_LIBRARIES = (
     ("cudart", "CUDA runtime"), ("cublas", "cuBLAS (CUDA)"), ("cufft", "cuFFT (CUDA)"),
     ("curand", "cuRAND (CUDA)"), ("cusolver", "cuSOLVER (CUDA)"), ("cusparse", "cuSPARSE (CUDA)"),
     ("cudnn", "cuDNN"), ("nvinfer", "TensorRT"), ("nccl", "NCCL"), ("cuda", "CUDA driver"),
 )
-_VERSION = regex.compile(r"\.so\.(?P<version>\d+(?:\.\d+)?)|(?P<version>\d+)_?\d*\.dll")
+_VERSION = lazy_regex.compile(r"\.so\.(?P<version>\d+(?:\.\d+)?)|(?P<version>\d+)_?\d*\.dll")
 
 
 def match(incident: Incident) -> Diagnosis | None:

@@ -74,6 +74,7 @@ import warnings
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Edit, Fix
 from tferrfix.fixes.materialize import edit, read_source
@@ -86,7 +87,7 @@ family = "no-gradients"
 exceptions = ("ValueError",)
 messages = (
     # Every wording since TF 0.x starts the same way; what follows tells the version.
-    regex.compile(
+    lazy_regex.compile(
         r"No gradients provided for any variable(?P<tail>\.|:|, check your graph)"
     ),
 )
@@ -112,14 +113,14 @@ examples = (
 )
 
 # A variable name as the messages quote it: 'dense/kernel:0'.
-_VARIABLE = regex.compile(r"'(?P<name>[^'\s<>]+:\d+)'")
-_UNNAMED = regex.compile(r"\(None, <[\w.]*Variable object at ")
-_LOSS = regex.compile(r"and loss Tensor\(\"(?P<loss>[^\"]+)\"")
+_VARIABLE = lazy_regex.compile(r"'(?P<name>[^'\s<>]+:\d+)'")
+_UNNAMED = lazy_regex.compile(r"\(None, <[\w.]*Variable object at ")
+_LOSS = lazy_regex.compile(r"and loss Tensor\(\"(?P<loss>[^\"]+)\"")
 # tf-keras 2.11+ appends every (gradient, variable) pair with the full values: ignore that part.
 _PAIRS = "Provided `grads_and_vars`"
-_LAMBDA_NAME = regex.compile(r"^lambda\s*:\s*(?P<name>[A-Za-z_][\w.]*)\s*$")
-_ZIP = regex.compile(r"^zip\(\s*(?P<grads>[^,()]+?)\s*,\s*(?P<vars>[^()]+?)\s*\)$")
-_FIT = regex.compile(r"\.(?:fit|train_on_batch|fit_generator)\(")
+_LAMBDA_NAME = lazy_regex.compile(r"^lambda\s*:\s*(?P<name>[A-Za-z_][\w.]*)\s*$")
+_ZIP = lazy_regex.compile(r"^zip\(\s*(?P<grads>[^,()]+?)\s*,\s*(?P<vars>[^()]+?)\s*\)$")
+_FIT = lazy_regex.compile(r"\.(?:fit|train_on_batch|fit_generator)\(")
 _TRAIN_STEP = ("train_step", "train_function", "step_function", "run_step")
 
 

@@ -62,6 +62,7 @@ from typing import Any
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Edit, Fix
 from tferrfix.fixes.locate import find_call_lines
@@ -76,20 +77,20 @@ name = "resource-exhausted"
 family = "resource-exhausted"
 exceptions = ("ResourceExhaustedError", "InternalError", "MemoryError")
 
-OOM = regex.compile(
+OOM = lazy_regex.compile(
     r"OOM when allocating tensor (?:with|of) shape ?(?P<shape>\[[^\]\n]*\])"
     r"(?: and type (?P<dtype>\w+))?"
     r"(?: on (?P<device_path>[^\s]+))?"
     r"(?: by allocator (?P<allocator>\w+))?"
 )
 # Allocation failures worded without a tensor shape (eager kernels, XLA, CUDA).
-OUT_OF_MEMORY = regex.compile(
+OUT_OF_MEMORY = lazy_regex.compile(
     r"(?P<what>failed to allocate memory|Out of memory while trying to allocate "
     r"(?P<size>[\d.]+\s*[KMGT]?i?B)|CUDA_ERROR_OUT_OF_MEMORY|out of memory)",
     flags=regex.I,
 )
 # NumPy inside a TensorFlow program: the host ran out of memory.
-NUMPY = regex.compile(
+NUMPY = lazy_regex.compile(
     r"Unable to allocate (?P<size>[\d.]+ [KMGT]?i?B) for an array with shape "
     r"(?P<shape>\([^()\n]*\)) and data type (?P<dtype>\w+)"
 )
@@ -110,13 +111,13 @@ examples = (
     "OOM when allocating tensor of shape [563354,256] and type float",
 )
 
-_ROOT_ERRORS = regex.compile(r"(?P<n>\d+) root error\(s\) found")
+_ROOT_ERRORS = lazy_regex.compile(r"(?P<n>\d+) root error\(s\) found")
 # Ops and nodes that create weights or optimizer state rather than activations.
-_WEIGHTS = regex.compile(
+_WEIGHTS = lazy_regex.compile(
     r"Initializer|Random|Variable|/kernel|/embeddings?\b|Adam|Momentum|RMSProp|zeros|ones|Const\b",
     flags=regex.I,
 )
-_GRADIENT = regex.compile(r"Grad\b|Grad(?:Input|Filter)|gradients?/|_grad/|BackpropInput|BackpropFilter")
+_GRADIENT = lazy_regex.compile(r"Grad\b|Grad(?:Input|Filter)|gradients?/|_grad/|BackpropInput|BackpropFilter")
 
 
 def match(incident: Incident) -> Diagnosis | None:

@@ -73,6 +73,7 @@ from typing import Any
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Edit, Fix
 from tferrfix.fixes.locate import find_call_lines
@@ -88,11 +89,11 @@ family = "tf-assertion-failed"
 exceptions = ("InvalidArgumentError",)
 
 # Graph mode (TF1 and TF2): the Assert op prints its data as bracketed items.
-ASSERTION = regex.compile(r"assertion failed: (?P<body>[^\n]*)")
+ASSERTION = lazy_regex.compile(r"assertion failed: (?P<body>[^\n]*)")
 # Eager and static checks: "Condition x == y did not hold." / "... did not hold element-wise:".
-CONDITION = regex.compile(r"Condition (?P<condition>[^\n]*?) did not hold(?P<elementwise> element-wise)?")
+CONDITION = lazy_regex.compile(r"Condition (?P<condition>[^\n]*?) did not hold(?P<elementwise> element-wise)?")
 # tf.Assert run eagerly.
-EXPECTED_TRUE = regex.compile(
+EXPECTED_TRUE = lazy_regex.compile(
     r"Expected '(?P<condition>tf\.Tensor\(False[^'\n]*)' to be true\. Summarized data: (?P<body>[^\n]*)"
 )
 messages = (ASSERTION, CONDITION, EXPECTED_TRUE)
@@ -114,23 +115,23 @@ examples = (
     "\nCondition x >= 0 did not hold element-wise:\nx (Const_1:0) = \n[-1.  1.]",
 )
 
-_OPERAND = regex.compile(r"(?P<which>[xy]) \((?P<tensor>[^()\n]*)\) =")
-_EAGER_VALUES = regex.compile(r"First \d+ elements of (?P<which>[xy]):\n(?P<value>[^\n]*)")
-_STATIC_VALUE = regex.compile(r"(?P<which>[xy]) \((?P<tensor>[^()\n]*)\) =[ \t]*\n(?P<value>[^\n]*)")
-_CHECK_FN = regex.compile(
+_OPERAND = lazy_regex.compile(r"(?P<which>[xy]) \((?P<tensor>[^()\n]*)\) =")
+_EAGER_VALUES = lazy_regex.compile(r"First \d+ elements of (?P<which>[xy]):\n(?P<value>[^\n]*)")
+_STATIC_VALUE = lazy_regex.compile(r"(?P<which>[xy]) \((?P<tensor>[^()\n]*)\) =[ \t]*\n(?P<value>[^\n]*)")
+_CHECK_FN = lazy_regex.compile(
     r"(?<![A-Za-z0-9])(?P<fn>assert_(?:equal|none_equal|less_equal|less|greater_equal|greater"
     r"|non_negative|non_positive|negative|positive|near|rank(?:_at_least|_in)?|shapes|type"
     r"|integer|scalar|proper_iterable)|Assert)(?:_\d+)?(?![A-Za-z0-9_])"
 )
-_KERAS_LAYER = regex.compile(
+_KERAS_LAYER = lazy_regex.compile(
     r"Exception encountered when calling (?:layer [\"']?(?P<layer>[^\"'\s]+)[\"']?"
     r"(?: \(type (?P<layer_type>\w+)\))?|(?P<layer_type>[\w.]+?)\.call\(\))"
 )
 # Checks inside a loss op: the loss's own pattern (logits-labels-mismatch...) is more specific.
-_LOSS_INTERNAL = regex.compile(r"WithLogits|crossentropy", flags=regex.I)
-_RANDOM_CROP = regex.compile(r"Need value\.shape >= size")
-_PROBABILITY = regex.compile(r"must be in \[0, 1\]")
-_CHECK_CALL = regex.compile(r"(?:\bassert_\w+|\bAssert)\(")
+_LOSS_INTERNAL = lazy_regex.compile(r"WithLogits|crossentropy", flags=regex.I)
+_RANDOM_CROP = lazy_regex.compile(r"Need value\.shape >= size")
+_PROBABILITY = lazy_regex.compile(r"must be in \[0, 1\]")
+_CHECK_CALL = lazy_regex.compile(r"(?:\bassert_\w+|\bAssert)\(")
 
 
 def match(incident: Incident) -> Diagnosis | None:

@@ -69,6 +69,7 @@ from typing import Any
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
 from tferrfix.incident import Frame, Incident, RaisedError
@@ -81,15 +82,15 @@ family = "user-shape-assertion"
 exceptions = ("AssertionError",)
 
 # The `assert` line quoted in a graph-mode "in user code:" block (tf-keras 2.x).
-ASSERT_LINE = regex.compile(r"^[ \t]*(?P<statement>assert\b[^\n]*)", flags=regex.M)
+ASSERT_LINE = lazy_regex.compile(r"^[ \t]*(?P<statement>assert\b[^\n]*)", flags=regex.M)
 # Keras 3 wraps an error raised in a layer's call().
-KERAS3_CALL = regex.compile(
+KERAS3_CALL = lazy_regex.compile(
     r"Exception encountered when calling (?P<layer_type>[\w.]+?)\.call\(\)\.\s+"
     r"(?:Could not automatically infer the output shape / dtype of '(?P<layer>[^'\n]+)'"
     r"[^\n]*?Error encountered:\s+)?(?P<detail>[^\n]+)"
 )
 # A bare `AssertionError` (an assert without a message); the assert line is in the frames.
-BARE = regex.compile(r"\A\s*\Z")
+BARE = lazy_regex.compile(r"\A\s*\Z")
 messages = (ASSERT_LINE, KERAS3_CALL, BARE)
 examples = (
     'Exception encountered when calling layer "downsampling_block_3" (type DownsamplingBlock).'
@@ -113,19 +114,19 @@ examples = (
 
 # Keras 2's functional graph asserts it can compute every output: that is a disconnected
 # graph (functional-graph-disconnected), not a check written by the user.
-_KERAS_INTERNAL = regex.compile(r"Could not compute output ")
-_INNER_MESSAGE = regex.compile(r"^[ \t]*AssertionError: (?P<detail>[^\n]+)", flags=regex.M)
-_TF_KERAS_LAYER = regex.compile(
+_KERAS_INTERNAL = lazy_regex.compile(r"Could not compute output ")
+_INNER_MESSAGE = lazy_regex.compile(r"^[ \t]*AssertionError: (?P<detail>[^\n]+)", flags=regex.M)
+_TF_KERAS_LAYER = lazy_regex.compile(
     r"Exception encountered when calling layer [\"']?(?P<layer>[^\"'\s]+)[\"']?"
     r"(?: \(type (?P<layer_type>\w+)\))?"
 )
 # What the asserted condition is about, read from its source.
-_SHAPE_WORDS = regex.compile(
+_SHAPE_WORDS = lazy_regex.compile(
     r"shape|ndim|rank|\blen\(|size|\bdims?\b|height|width|depth|channel|batch|\bnum|_num\b"
     r"|\bn_|count|length|steps|axis|axes|dtype|isinstance|%|\b[hwc]\b|image|sample|input",
     flags=regex.I,
 )
-_NUMBER = regex.compile(r"(?<![\w.])-?\d+(?![\w.])")
+_NUMBER = lazy_regex.compile(r"(?<![\w.])-?\d+(?![\w.])")
 
 
 def match(incident: Incident) -> Diagnosis | None:

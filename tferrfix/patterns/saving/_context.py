@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.incident import Incident
 
 # Functions that only run while a model (or a layer, loss, metric...) is rebuilt from a config.
@@ -25,8 +26,8 @@ _REBUILD_FUNCTIONS = frozenset({
     "_retrieve_class_or_fn", "load_weights_from_hdf5_group", "compile_from_config",
 })
 # Legacy HDF5 modules: their load functions rebuild a model (their save functions do not).
-_H5_FILES = regex.compile(r"legacy_h5_format|hdf5_format")
-_LOAD_CALL = regex.compile(
+_H5_FILES = lazy_regex.compile(r"legacy_h5_format|hdf5_format")
+_LOAD_CALL = lazy_regex.compile(
     r"\b(?:load_model|model_from_json|model_from_yaml|model_from_config|from_config"
     r"|deserialize(?:_keras_object)?)\s*\("
 )

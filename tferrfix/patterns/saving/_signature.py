@@ -15,33 +15,34 @@ from typing import Any
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.shapes import Shape, fits, parse_shape
 
 _SHAPE = r"(?:\([^()]*\)|\[[^\]]*\]|<unknown>)"
 
 # tf.saved_model.load(...) objects: TF 2.0-2.x "function", later "concrete function".
-RESTORED = regex.compile(
+RESTORED = lazy_regex.compile(
     r"Could not find matching (?:concrete )?function to call loaded from the SavedModel"
 )
 # tf.function(input_signature=...) in TF 2.0-2.12; since 2.13 it is a binding error.
-INPUT_SIGNATURE = regex.compile(r"Python inputs incompatible with input_signature")
-BINDING = regex.compile(
+INPUT_SIGNATURE = lazy_regex.compile(r"Python inputs incompatible with input_signature")
+BINDING = lazy_regex.compile(
     r"Binding inputs to tf\.function(?: `[^`\s]*`)? failed due to `(?P<reason>[^`]*)`"
 )
 # A concrete function's flat signature (signatures[...] of a SavedModel, TF1 "pruned").
-FLAT_MISSING = regex.compile(
+FLAT_MISSING = lazy_regex.compile(
     r"(?P<function>\w{1,200})\((?P<params>[^()]*)\) missing required arguments: (?P<missing>[\w, ]+)"
 )
-FLAT_POSITIONAL = regex.compile(
+FLAT_POSITIONAL = lazy_regex.compile(
     r"(?P<function>\w{1,200})\((?P<params>[^()]*)\) takes (?P<takes>\d+) positional arguments?, "
     r"got (?P<got>\d+)"
 )
-FLAT_UNEXPECTED = regex.compile(
+FLAT_UNEXPECTED = lazy_regex.compile(
     r"(?P<function>\w{1,200})\((?P<params>[^()]*)\) got unexpected keyword arguments?: "
     r"(?P<unexpected>[\w, ]+)"
 )
 # The signature function itself refusing a tensor of another dtype when it runs.
-SIGNATURE_DTYPE = regex.compile(
+SIGNATURE_DTYPE = lazy_regex.compile(
     r"cannot compute (?P<op>__inference_\w+) as input #(?P<index>\d+)\(zero-based\) was "
     r"expected to be a (?P<want>\w+) tensor but is a (?P<got>\w+) tensor"
 )
@@ -49,18 +50,18 @@ SIGNATURE_DTYPE = regex.compile(
 MESSAGES = (RESTORED, INPUT_SIGNATURE, BINDING, FLAT_MISSING, FLAT_POSITIONAL,
             FLAT_UNEXPECTED, SIGNATURE_DTYPE)
 
-_TENSOR = regex.compile(
+_TENSOR = lazy_regex.compile(
     rf"<tf\.Tensor(?::| '[^'\n]*')? shape=(?P<shape>{_SHAPE}),? dtype=(?P<dtype>\w+)"
 )
-_SPEC = regex.compile(
+_SPEC = lazy_regex.compile(
     rf"TensorSpec\(shape=(?P<shape>{_SHAPE}), dtype=tf\.(?P<dtype>\w+), "
     r"name=(?:'(?P<name>[^'\n]*)'|None)\)"
 )
-_KWARG = regex.compile(r"'(?P<name>\w+)': <tf\.Tensor")
-_OPTION = regex.compile(r"^Option \d+:", flags=regex.M)
+_KWARG = lazy_regex.compile(r"'(?P<name>\w+)': <tf\.Tensor")
+_OPTION = lazy_regex.compile(r"^Option \d+:", flags=regex.M)
 _OP_DTYPES = {"float": "float32", "double": "float64", "half": "float16"}
 # Ops that are a SavedModel's or a signature's entry point, not a computation in the model.
-_ENTRY_OPS = regex.compile(r"signature_wrapper|pruned|restored_function")
+_ENTRY_OPS = lazy_regex.compile(r"signature_wrapper|pruned|restored_function")
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,7 @@ from __future__ import annotations
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Edit, Fix
 from tferrfix.fixes.materialize import edit
@@ -81,25 +82,25 @@ family = "keras3-deserialization"
 exceptions = ("TypeError", "ValueError")
 
 # Keras 3 and tf-keras 2.13+ (serialization_lib).
-LOCATE = regex.compile(r"Could not locate (?P<what>class|function) '(?P<obj>[^'\n]+)'")
-PARENT = regex.compile(
+LOCATE = lazy_regex.compile(r"Could not locate (?P<what>class|function) '(?P<obj>[^'\n]+)'")
+PARENT = lazy_regex.compile(
     r"Could not deserialize (?P<what>class|function) '(?P<obj>[^'\n]+)' because its parent "
     r"module (?P<module>[\w.]+) cannot be imported"
 )
 # Keras 3 / tf-keras wrapper around any failure while a model's from_config runs.
-WRAPPED = regex.compile(r"could not be deserialized properly")
+WRAPPED = lazy_regex.compile(r"could not be deserialized properly")
 # Keras 2.x, tf.keras 2.x (legacy serialization).
-UNKNOWN = regex.compile(
+UNKNOWN = lazy_regex.compile(
     r"Unknown (?P<what>layer|loss function|metric function|activation function|initializer"
     r"|regularizer|constraint|optimizer|object|loss|metric): ?'?(?P<obj>[\w.]+)'?"
 )
 # Stored arguments the running Keras does not accept (only while a file is rebuilt).
-VERSION_PASSED = regex.compile(
+VERSION_PASSED = lazy_regex.compile(
     r"Unrecognized keyword arguments? passed to [`'\"]?(?P<cls>\w+)[`'\"]?: ?(?P<kwargs>\{)"
 )
-VERSION_LIST = regex.compile(r"Unrecognized keyword arguments: ?(?P<kwargs>\[)")
-VERSION_OPTIMIZER = regex.compile(r"Argument\(s\) not recognized: ?(?P<kwargs>\{)")
-NOT_UNDERSTOOD = regex.compile(r"Keyword argument not understood:'?,? ?'?(?P<name>\w+)")
+VERSION_LIST = lazy_regex.compile(r"Unrecognized keyword arguments: ?(?P<kwargs>\[)")
+VERSION_OPTIMIZER = lazy_regex.compile(r"Argument\(s\) not recognized: ?(?P<kwargs>\{)")
+NOT_UNDERSTOOD = lazy_regex.compile(r"Keyword argument not understood:'?,? ?'?(?P<name>\w+)")
 messages = (LOCATE, PARENT, WRAPPED, UNKNOWN, VERSION_PASSED, VERSION_LIST, VERSION_OPTIMIZER,
             NOT_UNDERSTOOD)
 
@@ -130,8 +131,8 @@ examples = (
 _KERAS3_ONLY = frozenset({"batch_shape", "registered_name", "module", "build_config",
                           "quantization_config"})
 _FUNCTIONS = ("function", "loss function", "metric function", "activation function")
-_INNER = regex.compile(r"Exception encountered: (?P<inner>[^\n]+)")
-_OUTER = regex.compile(r"<class '(?P<outer>[\w.]+)'>")
+_INNER = lazy_regex.compile(r"Exception encountered: (?P<inner>[^\n]+)")
+_OUTER = lazy_regex.compile(r"<class '(?P<outer>[\w.]+)'>")
 
 
 def match(incident: Incident) -> Diagnosis | None:

@@ -55,6 +55,7 @@ from typing import Any
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Edit, Fix
 from tferrfix.fixes.materialize import edit
@@ -69,20 +70,20 @@ family = "keras3-removed-argument"
 exceptions = ("ValueError", "TypeError")
 
 # Keras 3 Layer / Model: "Unrecognized keyword arguments passed to LSTM: {...}".
-PASSED_TO = regex.compile(
+PASSED_TO = lazy_regex.compile(
     r"Unrecognized keyword arguments? passed to [`'\"]?(?P<cls>\w+)[`'\"]?: ?(?P<kwargs>\{)"
 )
 # Keras 3 optimizers.
-OPTIMIZER = regex.compile(r"Argument\(s\) not recognized: ?(?P<kwargs>\{)")
+OPTIMIZER = lazy_regex.compile(r"Argument\(s\) not recognized: ?(?P<kwargs>\{)")
 # Keras 3 preprocessing lookups (IntegerLookup, StringLookup).
-LOOKUP = regex.compile(r"Unrecognized keyword argument\(s\): ?(?P<kwargs>\{)")
+LOOKUP = lazy_regex.compile(r"Unrecognized keyword argument\(s\): ?(?P<kwargs>\{)")
 # Keras 3 model.save / save_model with SavedModel-only arguments.
-NOT_SUPPORTED = regex.compile(
+NOT_SUPPORTED = lazy_regex.compile(
     r"The following argument\(s\) are not supported(?: with the native Keras format)?: ?"
     r"(?P<kwargs>\[)"
 )
 # Plain Python, for functions without **kwargs (fit, compile): only for known removed names.
-UNEXPECTED = regex.compile(
+UNEXPECTED = lazy_regex.compile(
     r"(?:(?P<cls>[\w.]{1,200})\(\) )?got an unexpected keyword argument '(?P<name>\w+)'"
 )
 messages = (PASSED_TO, OPTIMIZER, LOOKUP, NOT_SUPPORTED, UNEXPECTED)

@@ -62,6 +62,7 @@ import ast
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Edit, Fix
 from tferrfix.fixes.materialize import edit
@@ -74,24 +75,24 @@ family = "keras3-saving-format"
 exceptions = ("ValueError",)
 
 _PATH = r"(?P<path>[^\n]*)"
-SAVE_EXTENSION = regex.compile(
+SAVE_EXTENSION = lazy_regex.compile(
     r"Invalid filepath extension for saving\. Please add either a `\.keras` extension"
     r"[^\n]*?Received: filepath=" + _PATH
 )
-SAVE_FORMAT = regex.compile(
+SAVE_FORMAT = lazy_regex.compile(
     r"The `save_format` argument is (?:deprecated|no longer supported) in Keras 3\.[^\n]*?"
     r"Received: save_format=(?P<fmt>\w+)"
 )
-LOAD_SAVEDMODEL = regex.compile(
+LOAD_SAVEDMODEL = lazy_regex.compile(
     r"File format not supported: filepath=(?P<path>[^\n]*?)\. Keras 3 only supports"
 )
-CHECKPOINT = regex.compile(
+CHECKPOINT = lazy_regex.compile(
     r"(?P<weights_only>When using `save_weights_only=True` in `ModelCheckpoint`, )?"
     r"the filepath provided must end in `(?P<want>\.keras|\.weights\.h5)`[^\n]*?"
     r"Received: filepath=" + _PATH,
     flags=regex.I,
 )
-WEIGHTS = regex.compile(
+WEIGHTS = lazy_regex.compile(
     r"The filename must end in `(?P<want>\.weights\.h5|\.weights\.json)`[^\n]*?"
     r"Received: filepath=" + _PATH
 )
@@ -122,7 +123,7 @@ examples = (
     "The filename must end in `.weights.h5`. Received: filepath=....model_init.hdf5",
 )
 
-_EXT = regex.compile(r"(?:\.weights)?\.(?:h5|hdf5|keras|tf|pb|ckpt|json)$", flags=regex.I)
+_EXT = lazy_regex.compile(r"(?:\.weights)?\.(?:h5|hdf5|keras|tf|pb|ckpt|json)$", flags=regex.I)
 
 
 def match(incident: Incident) -> Diagnosis | None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.fixes import Applicability, Edit, Fix
 from tferrfix.fixes.locate import parse_source
 from tferrfix.fixes.materialize import edit, read_source
@@ -74,7 +75,7 @@ def swap_keywords(code: str | None, first: str, second: str) -> str | None:
             continue
         for one, two in ((first, second), (second, first)):
             a, b = keywords[one], keywords[two]
-            rx = regex.compile(
+            rx = lazy_regex.compile(
                 rf"(?P<k1>\b{one}\s*=\s*){regex.escape(a)}(?P<mid>[^=]*?)"
                 rf"(?P<k2>\b{two}\s*=\s*){regex.escape(b)}"
             )

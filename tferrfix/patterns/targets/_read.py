@@ -24,6 +24,7 @@ from typing import Any
 
 import regex
 
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes.snippets import data_call
 from tferrfix.incident import Evidence, Incident
@@ -33,110 +34,110 @@ _S = r"(?:\([^()]*\)|\[[^\[\]]*\])"  # a printed shape: (None, 10), [32,10], (78
 _T = r"`?"  # optional backticks around names, as Keras 3 prints them
 
 # -- Keras 3 (keras/src/backend/tensorflow/nn.py) --------------------------------------
-K3_SAME_SHAPE = regex.compile(
+K3_SAME_SHAPE = lazy_regex.compile(
     rf"Arguments {_T}target{_T} and {_T}output{_T} must have the same shape\.? Received: "
     rf"target\.shape=(?P<target>{_S}),? output\.shape=(?P<output>{_S})"
 )
-K3_SAME_RANK = regex.compile(
+K3_SAME_RANK = lazy_regex.compile(
     rf"Arguments {_T}target{_T} and {_T}output{_T} must have the same rank \(ndim\)\.? Received: "
     rf"target\.shape=(?P<target>{_S}),? output\.shape=(?P<output>{_S})"
 )
-K3_SPARSE_RANK = regex.compile(
+K3_SPARSE_RANK = lazy_regex.compile(
     rf"Argument {_T}output{_T} must have rank \(ndim\) {_T}target\.ndim - 1{_T}\.? Received: "
     rf"target\.shape=(?P<target>{_S}),? output\.shape=(?P<output>{_S})"
 )
 # -- tf-keras 2.x ----------------------------------------------------------------------
 # categorical_crossentropy: target.shape.assert_is_compatible_with(output.shape)
-SHAPES_INCOMPATIBLE = regex.compile(
+SHAPES_INCOMPATIBLE = lazy_regex.compile(
     rf"Shapes (?P<target>{_S}) and (?P<output>{_S}) are incompatible"
 )
 # binary_crossentropy -> tf.nn.sigmoid_cross_entropy_with_logits
-SIGMOID_SAME_SHAPE = regex.compile(
+SIGMOID_SAME_SHAPE = lazy_regex.compile(
     rf"{_T}logits{_T} and {_T}labels{_T} must have the same shape,?(?: received)? "
     rf"\((?P<logits>{_S}) vs (?P<labels>{_S})\)"
 )
 # -- tf.keras 1.x-2.1 and Keras 2.x: targets checked before training -------------------
-TARGET_ARRAY = regex.compile(
+TARGET_ARRAY = lazy_regex.compile(
     rf"A target array with shape (?P<target>{_S}) was passed for an output of shape "
     rf"(?P<output>{_S}) while using as loss {_T}(?P<loss>\w+){_T}"
 )
-PASSING_TARGET = regex.compile(
+PASSING_TARGET = lazy_regex.compile(
     rf"You are passing a target array of shape (?P<target>{_S}) while using as loss "
     rf"{_T}(?P<loss>\w+){_T}"
 )
-CHECK_TARGET = regex.compile(
+CHECK_TARGET = lazy_regex.compile(
     r"Error when checking (?:model )?target ?: expected (?P<layer>[\w./-]+) to have shape "
     rf"(?P<expected>{_S}) but got array with shape (?P<found>{_S})"
 )
 # -- TF1 graphs: feeding the labels placeholder ----------------------------------------
-FEED = regex.compile(
+FEED = lazy_regex.compile(
     rf"Cannot feed value of shape (?P<found>{_S}) for Tensor '?(?P<tensor>[^',\s]+)'?, which "
     rf"has shape '?(?P<expected>{_S})'?"
 )
 # -- TF1 losses: sparse losses squeeze the labels' last axis ---------------------------
-SPARSE_SQUEEZE = regex.compile(
+SPARSE_SQUEEZE = lazy_regex.compile(
     r"Can ?not squeeze dim\[(?P<axis>\d+)\], expected a dimension of 1, got (?P<got>\d+) for "
     rf"'(?P<node>[^']*)'(?: \(op: '\w+'\))?(?: with input shapes: (?P<input>{_S}))?"
 )
 # -- tf.nn.*_cross_entropy_with_logits -------------------------------------------------
-XENT_FIRST_DIM = regex.compile(
+XENT_FIRST_DIM = lazy_regex.compile(
     rf"logits and labels must have the same first dimension, got logits shape (?P<logits>{_S}) "
     rf"and labels shape (?P<labels>{_S})"
 )
-XENT_EXCEPT_LAST = regex.compile(
+XENT_EXCEPT_LAST = lazy_regex.compile(
     rf"{_T}labels\.shape{_T} must equal {_T}logits\.shape{_T} except for the last dimension\.? "
     rf"Received: labels\.shape=(?P<labels>{_S}) and logits\.shape=(?P<logits>{_S})"
 )
-XENT_RANK = regex.compile(
+XENT_RANK = lazy_regex.compile(
     r"Rank mismatch: Rank of labels \(received (?P<labels_rank>\d+)\) should equal rank of "
     r"logits minus 1 \(received (?P<logits_rank>\d+)\)"
 )
 # TF 2.x static check of the ranks
-XENT_RANK2 = regex.compile(
+XENT_RANK2 = lazy_regex.compile(
     rf"{_T}labels\.shape\.rank{_T} must equal {_T}logits\.shape\.rank - 1{_T}\.? Received: "
     rf"labels\.shape=(?P<labels>{_S}) of rank (?P<labels_rank>\d+) and "
     rf"logits\.shape=(?P<logits>{_S}) of rank (?P<logits_rank>\d+)"
 )
-XENT_SIZE = regex.compile(
+XENT_SIZE = lazy_regex.compile(
     rf"logits and labels must be (?P<how>broadcastable|same size): logits_size=(?P<logits>{_S}) "
     rf"labels_size=(?P<labels>{_S})"
 )
-XENT_DIM = regex.compile(
+XENT_DIM = lazy_regex.compile(
     r"Dimension (?P<dim>\d+) in both shapes must be equal, but are (?P<a>\d+) and (?P<b>\d+)\.? "
     r"for '(?P<node>[^']*)' \(op: '(?P<op>\w+)'\) with input shapes: "
     rf"(?P<logits>{_S}), (?P<labels>{_S})"
 )
 # tf.nn.sparse_softmax_cross_entropy_with_logits with unknown static shapes (TF 1.x):
 # an assert_equal of labels.shape against logits.shape[:-1].
-XENT_ASSERT = regex.compile(
+XENT_ASSERT = lazy_regex.compile(
     r"Condition x == y did not hold element-wise:\]? \[x \((?P<x>[^()\s]+)\) = \] "
     r"\[(?P<xv>[-\d ]*)\] \[y \((?P<y>[^()\s]+)\) = \] \[(?P<yv>[-\d ]*)\]"
 )
 # -- out-of-range ids ------------------------------------------------------------------
-LABEL_RANGE = regex.compile(
+LABEL_RANGE = lazy_regex.compile(
     r"Received a label value of (?P<value>-?\d+) which is outside the valid range of "
     r"\[0, (?P<n>\d+)\)\.?(?:[ \t]+Label values:(?P<values>[-\d \t]*))?"
 )
-INDEX_RANGE = regex.compile(
+INDEX_RANGE = lazy_regex.compile(
     r"indices(?P<pos>\[[-\d,\s]*\])? = (?P<value>-?\d+) is not in \[0, (?P<size>\d+)\)"
 )
-GATHER_ND_RANGE = regex.compile(
+GATHER_ND_RANGE = lazy_regex.compile(
     r"indices(?P<pos>\[[-\d,\s]*\])? = \[(?P<value>[-\d, ]+)\] does not index into param shape "
     r"(?P<params>\[[\d,\s]*\])"
 )
 
 # Keras loss functions, as they appear in frames ("in categorical_crossentropy") and in graph
 # node names ("sparse_categorical_crossentropy/SparseSoftmaxCrossEntropyWithLogits").
-_LOSS_NAME = regex.compile(
+_LOSS_NAME = lazy_regex.compile(
     r"(?<![A-Za-z])(?P<loss>(?:sparse_)?categorical_(?:focal_)?crossentropy|binary_(?:focal_)?"
     r"crossentropy|mean_squared_error|mean_absolute_error|kl_divergence|poisson|hinge)(?![A-Za-z])"
 )
-_FRAME_IN = regex.compile(r', line \d+, in (?P<func>\w+)')
+_FRAME_IN = lazy_regex.compile(r', line \d+, in (?P<func>\w+)')
 # Graph node of a compiled Keras loss whose name we do not know: Keras 3's "compile_loss/",
 # tf.keras 1.x's "loss/<output>_loss/".
-_KERAS_LOSS_NODE = regex.compile(r"(?:^|[\s{'/])(?:compile_loss|loss/\w+_loss)/")
+_KERAS_LOSS_NODE = lazy_regex.compile(r"(?:^|[\s{'/])(?:compile_loss|loss/\w+_loss)/")
 _LOSS_FRAME_FUNCS = ("compute_loss", "compiled_loss", "_compute_loss")
-_TF_XENT_CODE = regex.compile(r"_with_logits\s*\(|sequence_loss\s*\(|\blosses\.\w*cross_entropy\s*\(")
+_TF_XENT_CODE = lazy_regex.compile(r"_with_logits\s*\(|sequence_loss\s*\(|\blosses\.\w*cross_entropy\s*\(")
 
 
 @dataclass(frozen=True)
@@ -290,7 +291,7 @@ def targets_argument(incident: Incident) -> str | None:
 
 
 _TARGET_METHODS = ("fit", "evaluate", "train_on_batch", "test_on_batch", "fit_generator")
-_PLAIN = regex.compile(r"[A-Za-z_][\w.]{0,60}")
+_PLAIN = lazy_regex.compile(r"[A-Za-z_][\w.]{0,60}")
 
 
 def _target_vs_output(target: Shape | None, output: Shape | None, ctx: Context, wording: str,
@@ -415,11 +416,11 @@ def _check_target(m: regex.Match[str], ctx: Context) -> Reading | None:
                     target=target, output=output, classes=got, units=width, layer=layer)
 
 
-_LABEL_NAME = regex.compile(
+_LABEL_NAME = lazy_regex.compile(
     r"(?i)^(?:y(?:_\w*|s|\d*)|labels?(?:_\w*|\d*)|targets?(?:_\w*|\d*)|\w+_(?:labels?|targets?)"
     r"|gt(?:_\w*)?|ground_?truth\w*)$"
 )
-_AUTO_PLACEHOLDER = regex.compile(r"^Placeholder_[1-9]\d*$")
+_AUTO_PLACEHOLDER = lazy_regex.compile(r"^Placeholder_[1-9]\d*$")
 
 
 def _feed(m: regex.Match[str], ctx: Context) -> Reading | None:
@@ -609,7 +610,7 @@ def _label_range(m: regex.Match[str], ctx: Context) -> Reading | None:
                     needed=(high + 1) if high >= n else None)
 
 
-_NODE = regex.compile(
+_NODE = lazy_regex.compile(
     r"(?:\bnode |Node: '?|Caused by op '|\[Op:)(?P<node>[\w./-]+)"
 )
 

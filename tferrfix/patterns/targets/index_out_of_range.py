@@ -55,8 +55,7 @@ import ast
 from dataclasses import replace
 from typing import Any
 
-import regex
-
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
 from tferrfix.fixes.materialize import edit
@@ -103,7 +102,7 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
     return [out]
 
 
-_AUTO_NAME = regex.compile(r"embedding(?:_(?P<n>\d+))?")
+_AUTO_NAME = lazy_regex.compile(r"embedding(?:_(?P<n>\d+))?")
 
 
 def _grow_table(incident: Incident, out: Fix, size: int) -> Fix:

@@ -75,8 +75,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import regex
-
+from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
 from tferrfix.fixes.materialize import edit
@@ -236,5 +235,5 @@ def _safety(incident: Incident, to_sparse: bool) -> Applicability:
 
 
 # the labels of a (features, labels) dataset: "..., TensorSpec(shape=(None,), dtype=tf.int32"
-_LABEL_SPEC = regex.compile(r"TensorSpec\(shape=\((?P<shape>[^()]*)\), dtype=tf\.(?P<dtype>\w+)"
+_LABEL_SPEC = lazy_regex.compile(r"TensorSpec\(shape=\((?P<shape>[^()]*)\), dtype=tf\.(?P<dtype>\w+)"
                             r"[^()]*\)\)$")
