@@ -20,14 +20,24 @@ class Shaped:
         Shaped.calls += 1
         raise RuntimeError("shape exploded")
 
+class Hanging:
+    @property
+    def dtype(self):
+        import time
+        time.sleep(3600)
+
+    def __getattr__(self, name):
+        import time
+        time.sleep(3600)
+
 class Model:
     def predict(self, *args):
         raise ValueError('Input 0 of layer "sequential_2" is incompatible with the layer: '
                          'expected shape=(None, 784), found shape=(784,)')
 
-weird, shaped, model = Exploding([1, 2]), Shaped(), Model()
+weird, shaped, hanging, model = Exploding([1, 2]), Shaped(), Hanging(), Model()
 try:
-    model.predict(weird, shaped)
+    model.predict(weird, shaped, [hanging, weird], {"h": hanging})
 finally:
     print("SHAPE_CALLS", Shaped.calls)
 '''

@@ -4,8 +4,10 @@ nothing written without --write, refusal when the file changed, bounded attempts
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 # A stand-in model, installed like a library, whose predict raises the real tf-keras message
@@ -101,6 +103,26 @@ def test_attempts_and_time_are_bounded(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "r.json").read_text())["exit_code"] == 124
     (tmp_path / "reads.py").write_text("import sys\nprint(len(sys.stdin.read()))\n")
     assert tferrfix(["run", "--fix", "reads.py"], tmp_path, timeout=60).returncode == 0
+
+
+def test_a_timeout_stops_what_the_program_spawned(tmp_path: Path) -> None:
+    (tmp_path / "spawns.py").write_text(
+        "import subprocess, sys\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'])\n"
+        "open('child.pid', 'w').write(str(child.pid))\n"
+        "child.wait()\n")
+    done = tferrfix(["run", "--fix", "--timeout", "3", "spawns.py"], tmp_path, timeout=60)
+    assert "longer than 3 s" in done.stderr
+    pid = int((tmp_path / "child.pid").read_text())
+    time.sleep(0.5)
+    try:
+        os.kill(pid, 0)
+        # a zombie not yet reaped by init still answers; its state tells
+        state = Path(f"/proc/{pid}/stat").read_text().split()[2] if Path(
+            f"/proc/{pid}").exists() else "Z"
+        assert state == "Z", "the grandchild outlived the timeout"
+    except ProcessLookupError:
+        pass
 
 
 def test_write_without_fix_is_a_usage_error(tmp_path: Path) -> None:

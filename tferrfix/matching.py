@@ -68,14 +68,20 @@ def _add_live_evidence(diagnosis: Diagnosis, incident: Incident) -> None:
     they went to, whichever pattern made it: they are what the user will look at first."""
     if incident.source != "live":
         return
-    present = {(ev.subject, ev.kind) for ev in diagnosis.evidence}
+    present = {(ev.subject, ev.kind): index for index, ev in enumerate(diagnosis.evidence)}
     live = sorted((ev for ev in incident.evidence if ev.origin == "live"),
                   key=lambda ev: ev.kind in SCALAR_KINDS)
     added = 0
     for ev in live:
         if added >= _MAX_LIVE_EVIDENCE:
             break
-        if (ev.subject, ev.kind) not in present:
+        index = present.get((ev.subject, ev.kind))
+        if index is None:
+            present[(ev.subject, ev.kind)] = len(diagnosis.evidence)
             diagnosis.evidence.append(ev)
-            present.add((ev.subject, ev.kind))
+            added += 1
+        elif diagnosis.evidence[index].origin != "live":
+            # The same value read from the message and from the program: the program's
+            # reading is the one to show.
+            diagnosis.evidence[index] = ev
             added += 1

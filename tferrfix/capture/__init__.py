@@ -15,6 +15,7 @@ from tferrfix.capture.expression import evidence_of_call
 from tferrfix.capture.keras_objects import library_objects
 from tferrfix.incident import SCALAR_KINDS, Evidence, Frame, Incident, RaisedError
 from tferrfix.scope import classify
+from tferrfix.tracebacks.clean import strip_ansi
 from tferrfix.tracebacks.keras_args import call_arguments
 from tferrfix.tracebacks.paths import is_user_file
 from tferrfix.tracebacks.user_code import user_code_frames
@@ -30,7 +31,9 @@ def safe_message(error: BaseException) -> str:
         text = str(error)
     except Exception as failure:
         text = f"<message unavailable: {type(failure).__name__} in __str__>"
-    return text[:MAX_MESSAGE]
+    text = text[:MAX_MESSAGE]
+    # Keras 3 puts terminal styles (bold) inside its messages.
+    return strip_ansi(text) if "\x1b" in text else text
 
 
 def _chain(error: BaseException) -> list[tuple[BaseException, str | None]]:

@@ -92,6 +92,8 @@ def evidence_of_call(tb: TracebackType) -> CallEvidence:
             # call code) but read where the callee received it.
             found = (ast.unparse(node), received[position])
         if found is None:
+            # `tf.shape(inputs[0])[0]`: not evaluated, but `inputs` is read.
+            out.evidence.extend(_elements(evaluator, frame, node))
             continue
         role = None
         extra: dict[str, Any] = {}
@@ -108,6 +110,7 @@ def evidence_of_call(tb: TracebackType) -> CallEvidence:
             continue
         found = _value(evaluator, frame, keyword.value)
         if found is None:
+            out.evidence.extend(_elements(evaluator, frame, keyword.value))
             continue
         role = None
         extra = {}
@@ -123,6 +126,13 @@ def evidence_of_call(tb: TracebackType) -> CallEvidence:
         # `optimizer.apply_gradients(zip(grads, ...))`: nothing in the call itself could be
         # read, the variables of the statement can.
         out.evidence.extend(_names_in_statement(evaluator, frame, call).evidence)
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for ev in out.evidence:
+        if (ev.subject, ev.kind) not in seen:
+            seen.add((ev.subject, ev.kind))
+            unique.append(ev)
+    out.evidence = unique
     return out
 
 

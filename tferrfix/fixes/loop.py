@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -64,15 +65,20 @@ def _child(script: str, args: list[str], source: str | None, path: str, timeout:
                 handle.write(source)
             env[SOURCE_OVERRIDE_ENV] = f"{path}{os.pathsep}{edited_file}"
         started = time.perf_counter()
+        # Its own process group, so that a timeout also stops what the program spawned.
+        child = subprocess.Popen([sys.executable, "-m", "tferrfix", "run", "--report", report,
+                                  script, *args], env=env, stdin=subprocess.DEVNULL,
+                                 start_new_session=os.name == "posix")
         try:
-            done = subprocess.run([sys.executable, "-m", "tferrfix", "run", "--report", report,
-                                   script, *args], env=env, timeout=timeout,
-                                  stdin=subprocess.DEVNULL)
-            code = done.returncode
+            code = child.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
+            _stop(child)
             sys.stderr.write(f"\ntferrfix: the run took longer than {timeout:.0f} s and was "
                              "stopped\n")
             code = 124
+        except BaseException:  # Ctrl-C in the loop: leave nothing running behind
+            _stop(child)
+            raise
         seconds = time.perf_counter() - started
         diagnosis = None
         try:
@@ -81,6 +87,18 @@ def _child(script: str, args: list[str], source: str | None, path: str, timeout:
         except (OSError, ValueError, KeyError, IndexError):
             pass
     return Attempt(code, round(seconds, 3), diagnosis)
+
+
+def _stop(child: subprocess.Popen[bytes]) -> None:
+    """Kill the run and every process it started."""
+    try:
+        if os.name == "posix":
+            os.killpg(child.pid, signal.SIGKILL)
+        else:
+            child.kill()
+    except OSError:
+        pass
+    child.wait()
 
 
 def _choose(diagnosis: dict[str, Any] | None, unsafe: bool

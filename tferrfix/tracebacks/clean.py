@@ -9,7 +9,7 @@ import regex
 
 # CSI sequences (colours, cursor moves) and OSC sequences (titles, hyperlinks).
 _ANSI = regex.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]"
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]"
 )
 _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _QUOTE = regex.compile(r"^[ \t]{0,3}>[ \t]?")
@@ -33,6 +33,11 @@ _FLAT_BREAKS = regex.compile(
 _MAX_LINE = 100_000
 # Colab copies frame paths as Markdown links: "[/usr/.../ops.py](https://localhost:8080/#) in f"
 _COLAB_LINK = regex.compile(r"^\[(?P<path>[^\]\n]+)\]\(https?://[^)\s]*\)(?= in )")
+
+
+def strip_ansi(text: str) -> str:
+    """``text`` without terminal colour and style sequences."""
+    return _ANSI.sub("", text)
 
 
 def decode(data: bytes) -> str:
