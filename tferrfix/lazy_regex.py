@@ -111,13 +111,23 @@ class _Alternation(Exception):
     pass
 
 
+_UNKNOWN = object()
+
+
 class _Lazy:
-    __slots__ = ("_args", "_compiled", "literal")
+    __slots__ = ("_args", "_compiled", "_literal")
 
     def __init__(self, pattern: str, flags: int) -> None:
         self._args = (pattern, flags)
         self._compiled: regex.Pattern[str] | None = None
-        self.literal = required_literal(pattern, flags)
+        self._literal: Any = _UNKNOWN
+
+    @property
+    def literal(self) -> str | None:
+        """The literal every match contains (worked out on first use, like the pattern)."""
+        if self._literal is _UNKNOWN:
+            self._literal = required_literal(*self._args)
+        return cast("str | None", self._literal)
 
     @property
     def compiled(self) -> regex.Pattern[str]:

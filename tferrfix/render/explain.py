@@ -8,10 +8,13 @@ template cannot silently print an empty shape.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+import jinja2.bccache
 
 from tferrfix.render.live_context import live_context
 from tferrfix.shapes import show
@@ -21,10 +24,35 @@ if TYPE_CHECKING:
     from tferrfix.incident import Incident
 
 
+class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates, in the user's private temporary directory: a cold
+    `tferrfix explain` then skips compiling its templates (a tenth of its run). Keyed by the
+    template's source checksum, so an edited template is recompiled; a cache that cannot be
+    read or written is simply not used."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError, ValueError, EOFError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    if os.environ.get("TFERRFIX_NO_CACHE"):
+        return None
+    try:
+        return _QuietBytecodeCache(pattern="tferrfix-%s.cache")
+    except (OSError, RuntimeError):  # no private temporary directory could be made
+        return None
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("tferrfix", "render/templates"),
+        bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=False,
