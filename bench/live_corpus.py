@@ -8,6 +8,7 @@ loop's time against the plain (first) run.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import platform
@@ -40,11 +41,46 @@ def run(case: Case) -> dict:
     best = (diagnosis.get("diagnoses") or [None])[0]
     named = names_shaped_value(best)
     valued = names_string_value(best)
+    reference = case.path / "script.fixed.py"
+    same_place = None
+    if data.get("fixed") and data.get("patch") and reference.exists():
+        original = (case.path / "script.py").read_text(encoding="utf-8")
+        same_place = bool(_patched_lines(data["patch"]) & _changed_lines(
+            original, reference.read_text(encoding="utf-8")))
     return {"case": case, "got": best["code"] if best else None, "live": bool(live_evidence(best)),
             "named": named, "valued": valued and not named, "fixed": bool(data.get("fixed")),
-            "runs": len(attempts),
+            "runs": len(attempts), "same_place": same_place,
             "first": attempts[0].get("seconds") or 0.0,
             "total": sum(a.get("seconds") or 0.0 for a in attempts)}
+
+
+def _changed_lines(old: str, new: str) -> set[int]:
+    """Lines of ``old`` (1-based) that ``new`` changes; an insertion counts at the line it
+    comes before and the one after."""
+    matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
+    out: set[int] = set()
+    for tag, i1, i2, _, _ in matcher.get_opcodes():
+        if tag != "equal":
+            out.update(range(i1 + 1, max(i2, i1 + 1) + 1))
+            out.add(i1)
+    return out
+
+
+def _patched_lines(patch: str) -> set[int]:
+    """Lines of the original that a unified diff changes (same convention)."""
+    out: set[int] = set()
+    line = 0
+    for text in patch.splitlines():
+        if text.startswith("@@"):
+            line = int(text.split()[1].split(",")[0].lstrip("-")) - 1
+        elif text.startswith("-") and not text.startswith("---"):
+            line += 1
+            out.add(line)
+        elif text.startswith("+") and not text.startswith("+++"):
+            out.update((line, line + 1))
+        elif not text.startswith(("---", "+++")):
+            line += 1
+    return out
 
 
 def main() -> int:
@@ -55,6 +91,7 @@ def main() -> int:
     table: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     misses = []
     unnamed: list[str] = []
+    elsewhere: list[str] = []
     for r in results:
         case = r["case"]
         key = (case.family, "tf-keras" if case.meta.get("keras") == "legacy" else "keras 3")
@@ -72,13 +109,16 @@ def main() -> int:
                 unnamed.append(f"* {case.id}")
             row["fixed"] += r["fixed"]
             if r["fixed"]:
+                row["same_place"] += bool(r["same_place"])
+                if not r["same_place"]:
+                    elsewhere.append(f"* {case.id}")
                 row["runs_when_fixed"] += r["runs"]
                 row["loop_seconds"] += r["total"]
                 row["plain_seconds"] += r["first"]
         if not right:
             misses.append(f"* {case.id}: want {want or 'none'}, got {r['got']}")
     total = {k: sum(row[k] for row in table.values())
-             for k in ("scripts", "right", "named", "valued", "positives", "fixed",
+             for k in ("scripts", "right", "named", "valued", "positives", "fixed", "same_place",
                        "runs_when_fixed", "loop_seconds", "plain_seconds")}
     neither = total["positives"] - total["named"] - total["valued"]
     lines = [
@@ -97,6 +137,8 @@ def main() -> int:
         f"({100 * total['fixed'] / max(1, total['positives']):.0f}%), "
         f"{total['runs_when_fixed'] / max(1, total['fixed']):.2f} runs per repair on average "
         "(the first run plus one re-run per applied fix)",
+        f"* of the repairs, {total['same_place']} edit the same lines as the case's real fix "
+        "(`script.fixed.py`); the others are listed below to be read against it",
         f"* fix loop time for the repaired programs: {total['loop_seconds']:.0f} s against "
         f"{total['plain_seconds']:.0f} s for their plain (first) runs — "
         f"{total['loop_seconds'] / max(1e-9, total['plain_seconds']):.2f}×",
@@ -112,6 +154,8 @@ def main() -> int:
     lines += ["", "Misses:", ""] + (misses or ["* none"])
     lines += ["", "Diagnosed scripts whose explanation names no live value of the user's:", ""]
     lines += unnamed or ["* none"]
+    lines += ["", "Repairs that edit other lines than the real fix (`script.fixed.py`):", ""]
+    lines += elsewhere or ["* none"]
     text = "\n".join(lines) + "\n"
     print(text)
     (ROOT / "bench" / "LIVE.md").write_text(text, encoding="utf-8")

@@ -62,3 +62,47 @@ def test_recursion_error_is_reported(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "RecursionError" in done.stderr
     assert "No pattern matches this RecursionError yet" in done.stderr
+
+
+NESTED = '''import numpy as np
+
+class Model:
+    def predict(self, x):
+        raise ValueError('Input 0 of layer "sequential_2" is incompatible with the layer: '
+                         'expected shape=(None, 784), found shape=(784,)')
+
+pixels = np.zeros((784,), dtype="float32")
+model = Model()
+model.predict(np.asarray(pixels))
+'''
+
+STATEMENT = '''import numpy as np
+
+images = np.zeros((4, 30, 30, 3), dtype="float32")
+assert images.shape[1] % 16 == 0, "height must be divisible by 16"
+'''
+
+
+def _live_evidence(tmp_path: Path, source: str) -> tuple[dict, list[dict]]:
+    import json
+
+    (tmp_path / "prog.py").write_text(source)
+    subprocess.run([sys.executable, "-m", "tferrfix", "run", "--report", "r.json", "prog.py"],
+                   cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    diagnosis = json.loads((tmp_path / "r.json").read_text())["attempts"][0]["diagnosis"]
+    best = (diagnosis["diagnoses"] or [{}])[0]
+    return best, [e for e in best.get("evidence", []) if e.get("origin") == "live"]
+
+
+def test_variables_inside_an_unevaluated_argument_are_described(tmp_path: Path) -> None:
+    # np.asarray(pixels) is not called again; `pixels` is read and described under its name.
+    best, live = _live_evidence(tmp_path, NESTED)
+    assert {"subject": "pixels", "kind": "array", "shape": [784], "dtype": "float32"}.items() \
+        <= next(e for e in live if e["subject"] == "pixels").items()
+    assert "`pixels` is an array of shape (784,)" in best["explanation"]
+
+
+def test_a_failing_statement_that_is_not_a_call_names_its_variables(tmp_path: Path) -> None:
+    best, live = _live_evidence(tmp_path, STATEMENT)
+    assert any(e["subject"] == "images" and e["shape"] == [4, 30, 30, 3] for e in live), live
+    assert "`images` is an array of shape (4, 30, 30, 3)" in best["explanation"]

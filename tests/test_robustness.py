@@ -66,6 +66,17 @@ def test_big_log_is_linear() -> None:
     assert large < 30 * max(small, 0.01)
 
 
+def test_fifty_megabyte_log() -> None:
+    """A CI log of 50 MB: training noise with a traceback every thousand epochs; each one is
+    found, none is lost to the size."""
+    traceback = next(t for t in REAL if "Traceback (most recent call last)" in t)
+    noise = "".join(f"Epoch {i}/100\n{i}/500 [==============================] - 1s 5ms/step"
+                    f" - loss: 0.{i % 97:02d}\n" for i in range(1000))
+    block = noise + traceback + "\n"
+    count = int(50e6 // len(block)) + 1
+    assert len(outcomes_from_text(block * count)) == count
+
+
 def test_secret_values_are_never_shown() -> None:
     from tferrfix.capture.describe import describe
 
