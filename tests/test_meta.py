@@ -75,3 +75,17 @@ def test_every_family_has_a_pattern() -> None:
     missing = sorted(set(FAMILIES) - covered)
     if missing:
         pytest.xfail(f"families without a pattern yet: {', '.join(missing)}")
+
+
+def test_patterns_compile_their_expressions_lazily() -> None:
+    """Every expression of the knowledge base goes through ``lazy_regex`` (see
+    docs/writing-patterns.md): one eager ``regex.compile`` in a pattern module costs every cold
+    `tferrfix explain`."""
+    from pathlib import Path
+
+    import tferrfix.patterns
+
+    root = Path(tferrfix.patterns.__file__).parent
+    eager = [str(path.relative_to(root)) for path in sorted(root.rglob("*.py"))
+             if regex.search(r"(?<![\w.])regex\.compile\(", path.read_text(encoding="utf-8"))]
+    assert eager == []
