@@ -333,11 +333,10 @@ def _same_length_call(incident: Incident) -> tuple[Frame, str] | None:
                 continue
             if not isinstance(node, (ast.List, ast.Tuple)) or len(node.elts) < 2:
                 continue
-            parts = [ast.unparse(e) for e in node.elts]
             sizes = " vs ".join(str(n) for n in dict.fromkeys(_batch_sizes(incident)))
-            cut = "[" + ", ".join(f"{p}[:n]" for p in parts) + "]"
+            cut = "[" + ", ".join(_cut(e) for e in node.elts) + "]"
             code = frame.code.strip().replace(site.args[0], cut, 1)
-            lengths = ", ".join(f"len({p})" for p in parts)
+            lengths = ", ".join(f"len({_wrapped_name(e) or ast.unparse(e)})" for e in node.elts)
             head = f"n = min({lengths})" + (f"  # {sizes} samples" if sizes else "")
             return frame, f"{head}\n{code}"
     return None
@@ -359,14 +358,31 @@ def _same_length_edits(frame: Frame) -> list[Edit]:
         return []
     if any(isinstance(n, ast.Name) and n.id == "n" for n in ast.walk(tree)):
         return []
-    parts = [ast.unparse(e) for e in node.elts]
-    lengths = ", ".join(f"len({p})" for p in parts)
-    cut = ", ".join(f"{p}[:n]" for p in parts)
+    # `tf.constant(xa)` is measured and cut through the array it wraps: `len(xa)`,
+    # `tf.constant(xa[:n])`, not the wrapped call written twice.
+    measured = [_wrapped_name(e) or ast.unparse(e) for e in node.elts]
+    lengths = ", ".join(f"len({p})" for p in measured)
+    cut = ", ".join(_cut(e) for e in node.elts)
     cut = (f"[{cut}]" if isinstance(node, ast.List) else f"({cut})").replace("{", "{{") \
         .replace("}", "}}")
     return [edit(frame.file, frame.line, "insert_statement", statement=f"n = min({lengths})"),
             edit(frame.file, frame.line + 1, "wrap_argument", template=cut,
                  method=site.method.split(".")[-1], position=0)]
+
+
+def _wrapped_name(node: ast.expr) -> str | None:
+    """``xa`` for ``tf.constant(xa)`` / ``np.asarray(xa)``: a call of one plain name."""
+    if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords \
+            and isinstance(node.args[0], ast.Name):
+        return node.args[0].id
+    return None
+
+
+def _cut(node: ast.expr) -> str:
+    name = _wrapped_name(node)
+    if name is None or not isinstance(node, ast.Call):
+        return f"{ast.unparse(node)}[:n]"
+    return f"{ast.unparse(node.func)}({name}[:n])"
 
 
 def _crop_edits(incident: Incident, h: object, w: object) -> list[Edit]:
