@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -106,3 +107,24 @@ def test_a_failing_statement_that_is_not_a_call_names_its_variables(tmp_path: Pa
     best, live = _live_evidence(tmp_path, STATEMENT)
     assert any(e["subject"] == "images" and e["shape"] == [4, 30, 30, 3] for e in live), live
     assert "`images` is an array of shape (4, 30, 30, 3)" in best["explanation"]
+
+
+RECEIVED = '''import os
+
+class ModelCheckpoint:
+    def __init__(self, filepath, monitor="val_loss"):
+        raise ValueError("The filepath provided must end in `.keras` (Keras model format). "
+                         f"Received: filepath={filepath}")
+
+network_dir = os.path.join("runs", "net")
+ModelCheckpoint(filepath=os.path.join(network_dir, "best_model.hdf5"))
+'''
+
+
+def test_a_computed_argument_is_read_where_the_callee_received_it(tmp_path: Path) -> None:
+    # os.path.join(...) is not called again: the callee's `filepath` parameter holds its value.
+    best, live = _live_evidence(tmp_path, RECEIVED)
+    path = os.path.join("runs", "net", "best_model.hdf5")
+    assert {"subject": "os.path.join(network_dir, 'best_model.hdf5')", "kind": "str",
+            "value": path}.items() <= live[0].items(), live
+    assert f"`os.path.join(network_dir, 'best_model.hdf5')` is {path!r}" in best["explanation"]

@@ -110,6 +110,12 @@ def evidence_of_call(tb: TracebackType) -> CallEvidence:
             continue
         found = _value(evaluator, frame, keyword.value)
         if found is None:
+            received_value = _received_keyword(tb, call, keyword.arg)
+            if received_value is not _MISSING:
+                # `filepath=os.path.join(root, "best.hdf5")`: the call is not run again, the
+                # callee's parameter holds what it made.
+                found = (ast.unparse(keyword.value), received_value)
+        if found is None:
             out.evidence.extend(_elements(evaluator, frame, keyword.value))
             continue
         role = None
@@ -223,6 +229,30 @@ def _statement_at(frame: FrameType) -> ast.stmt | None:
                 best is None or node.lineno >= best.lineno):
             best = node
     return best
+
+
+_MISSING = object()
+
+
+def _received_keyword(tb: TracebackType, call: ast.Call, name: str) -> Any:
+    """The value the called function received for the keyword ``name``: its parameter of that
+    name, or the ``kwargs`` of a decorator's wrapper around it. Only when the frame below is
+    that function (its name, or ``__init__`` of a class call) or such a wrapper."""
+    callee = tb.tb_next
+    if callee is None:
+        return _MISSING
+    code = callee.tb_frame.f_code
+    local = callee.tb_frame.f_locals
+    func = call.func
+    called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if code.co_name in (called, "__init__"):
+        params = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+        if name in params and name in local:
+            return local[name]
+    kwargs = local.get("kwargs")
+    if "args" in local and isinstance(kwargs, dict) and name in kwargs:
+        return kwargs[name]
+    return _MISSING
 
 
 def _received_arguments(tb: TracebackType, receiver: Any) -> tuple[Any, ...]:

@@ -95,9 +95,10 @@ def _model(ev: Evidence) -> str:
 
 
 def _named_string(ev: Evidence) -> bool:
-    """A string held in a variable (``model_path``), not a literal the user can already read
-    in the call; secrets never carry a value at all."""
-    return ev.kind == "str" and ev.subject.isidentifier() and ev.detail("value") is not None
+    """A string the program computed (``model_path``, ``os.path.join(root, "best.h5")``), not
+    a literal the user can already read in the call; secrets never carry a value at all."""
+    return ev.kind == "str" and not ev.subject.startswith(("'", '"')) \
+        and ev.detail("value") is not None
 
 
 def live_context(incident: Incident) -> str:
