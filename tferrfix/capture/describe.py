@@ -15,6 +15,8 @@ from tferrfix.incident import Evidence
 
 SAMPLE = 1_000_000
 MAX_ITEMS = 8
+# Elements of an object or text array looked at one by one (Python-level work, so fewer).
+ELEMENT_SAMPLE = 256
 _SECRET_WORDS = ("key", "token", "password", "passwd", "secret", "credential")
 
 
@@ -70,6 +72,61 @@ def _numeric_range(array: Any) -> tuple[float, float] | None:
         return None
 
 
+def _element_survey(array: Any) -> dict[str, Any]:
+    """What an object or text array holds, from a strided sample of its elements: the first
+    element's type (all of them when they differ); for sequences their lengths and what they
+    hold (``item_lengths``, ``item_type``, ``item_shapes``); for text whether every sampled
+    string is a number (``numeric_text``, ``checked_all`` when the sample was the whole
+    array). Only builtin sequences and NumPy arrays are measured, so no user ``__len__``
+    runs."""
+    import numpy as np
+
+    flat = array.reshape(-1) if array.flags.c_contiguous else array.ravel(order="K")
+    step = max(1, -(-flat.size // ELEMENT_SAMPLE))
+    sample = flat[::step]
+    out: dict[str, Any] = {"element_type": type(sample[0]).__name__
+                           if array.dtype.kind == "O" else "str"}
+    lengths: set[int] = set()
+    shapes: set[tuple[int, ...]] = set()
+    item_types: set[str] = set()
+    element_types = {type(item).__name__ for item in sample}
+    texts = 0
+    numeric = True
+    for item in sample:
+        if type(item) in (list, tuple):
+            lengths.add(len(item))
+            if item:
+                item_types.add(type(item[0]).__name__)
+        elif isinstance(item, np.ndarray):
+            shapes.add(tuple(int(d) for d in item.shape))
+            if item.ndim:
+                lengths.add(int(item.shape[0]))
+            item_types.add(item.dtype.name)
+        elif type(item) in (str, bytes, np.str_, np.bytes_):  # no subclass's __float__
+            texts += 1
+            numeric = numeric and _is_number(item)
+    if len(element_types) > 1:
+        out["element_types"] = sorted(element_types)[:MAX_ITEMS]
+    if lengths:
+        out["item_lengths"] = [min(lengths), max(lengths)]
+    if len(item_types) == 1:
+        out["item_type"] = item_types.pop()
+    if shapes:
+        out["item_shapes"] = [list(s) for s in sorted(shapes)[:MAX_ITEMS]]
+    if texts and texts == len(sample):
+        out["numeric_text"] = numeric
+        out["checked_all"] = step == 1
+    return out
+
+
+def _is_number(text: str | bytes) -> bool:
+    try:
+        float(text)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def spec_components(spec: Any, path: str = "", out: list[dict[str, Any]] | None = None
                      ) -> list[dict[str, Any]]:
     """A dataset's ``element_spec`` flattened: each component's place in the element
@@ -105,8 +162,8 @@ def describe(value: Any, subject: str, *, role: str | None = None,
             rng = _numeric_range(value)
             if rng is not None:
                 details["min"], details["max"] = rng
-            if value.dtype.kind == "O" and value.size:
-                details["element_type"] = type(value.reshape(-1)[0]).__name__
+            if value.dtype.kind in "OUS" and value.size:
+                details.update(_element_survey(value))
         return _ev(subject, "array", _shape_tuple(value.shape), str(value.dtype), details)
 
     if "KerasTensor" in mro or "SymbolicTensor" in path or "keras_tensor" in path:

@@ -118,6 +118,9 @@ def evidence_of_call(tb: TracebackType) -> CallEvidence:
         if found is None:
             out.evidence.extend(_elements(evaluator, frame, keyword.value))
             continue
+        if isinstance(keyword.value, ast.Constant):
+            # `epochs=1` is listed as that, not as a value named `1`
+            found = (f"{keyword.arg}={found[0]}", found[1])
         role = None
         extra = {}
         if feeds_model and keyword.arg == "x":

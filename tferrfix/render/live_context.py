@@ -43,7 +43,28 @@ def _value(ev: Evidence) -> str:
     if shapes:
         parts.append("shaped " + ", ".join(show(s) for s in shapes[:_MAX_VALUES])
                      + (", ..." if (length or 0) > _MAX_VALUES else ""))
+    held = _held(ev)
+    if held:
+        parts.append(held)
     return ", ".join(parts)
+
+
+def _held(ev: Evidence) -> str:
+    """What an object or text array holds, from its sampled elements."""
+    kinds = ev.detail("element_types")
+    if kinds:
+        return "holding " + ", ".join(f"`{kind}`" for kind in kinds)
+    kind, lengths = ev.detail("element_type"), ev.detail("item_lengths")
+    if ev.detail("numeric_text") is not None:
+        return "strings that are all numbers" if ev.detail("numeric_text") \
+            else "strings that are not all numbers"
+    if kind and lengths:
+        size = f"{lengths[0]}" if lengths[0] == lengths[1] else f"{lengths[0]} to {lengths[1]}"
+        item = ev.detail("item_type")
+        return f"holding `{kind}` items of {size} " + (f"`{item}` values" if item else "values")
+    if kind and ev.dtype == "object":
+        return f"holding `{kind}` values"
+    return ""
 
 
 def _components(components: list[dict]) -> str:

@@ -49,14 +49,17 @@ padding value the model can ignore.
 
 from __future__ import annotations
 
+from typing import Any
+
 import regex
 
 from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Fix
-from tferrfix.fixes.derive import wrap_data_argument
+from tferrfix.fixes.derive import keras_namespace, wrap_data_argument
 from tferrfix.fixes.snippets import data_argument
-from tferrfix.incident import Incident
+from tferrfix.incident import Evidence, Incident
+from tferrfix.shapes import show
 
 code = "TFE0401"
 name = "object-array"
@@ -86,6 +89,9 @@ _NUMBERS = ("float", "int", "bool", "decimal.Decimal")
 _SEQUENCES = ("list", "tuple")
 _ARRAYS = ("numpy.ndarray", "ndarray")
 _TEXT = ("str", "bytes")
+# Element types read live (type names) that a float32 cast keeps as they are.
+_NUMBER_TYPES = {"float", "int", "bool", "Decimal"}
+_ROLES = {"model-input": 0, "targets": 1}
 
 
 def _content(found: regex.Match[str]) -> str:
@@ -113,20 +119,106 @@ def match(incident: Incident) -> Diagnosis | None:
         "content": _content(found),
         "object_type": found.groupdict().get("object_type") or found.groupdict().get("dtype"),
         "argument": argument,
+        "numeric_text": False,
+        "checked_all": False,
     }
+    # The program's own array says what it holds, which "Invalid dtype: object" does not.
+    facts.update(_seen_content(incident))
     return Diagnosis.of(__name__, confidence=0.9, facts=facts)
 
 
-def _object_argument(incident: Incident) -> tuple[int, str] | None:
-    """Which argument of the failing call is the object array of numbers, from live evidence:
-    (position, element type)."""
+def _seen_content(incident: Incident) -> dict[str, Any]:
+    """The name of the first live input or target array that is not a plain numeric block,
+    and what it holds; nothing when no such array was read."""
+    for _, ev in _live_arrays(incident):
+        seen: dict[str, Any] = {"argument": ev.subject}
+        if _numbers(ev):
+            return seen | {"content": "numbers"}
+        if _ragged(ev):
+            return seen | {"content": "ragged"}
+        if ev.detail("numeric_text") is not None:
+            return seen | {"content": "text", "numeric_text": bool(ev.detail("numeric_text")),
+                           "checked_all": bool(ev.detail("checked_all"))}
+        if ev.detail("item_shapes"):
+            return seen | {"content": "arrays"}
+    return {}
+
+
+def _live_arrays(incident: Incident) -> list[tuple[int, Evidence]]:
+    """The live arrays passed as the inputs (0) or targets (1) of the failing call."""
+    found = []
     for ev in incident.evidence:
-        if ev.origin != "live" or ev.kind != "array" or ev.dtype != "object":
-            continue
-        position = {"model-input": 0, "targets": 1}.get(ev.detail("role"))
-        element = ev.detail("element_type")
-        if position is not None and element in ("float", "int", "bool", "Decimal"):
-            return position, element
+        position = _ROLES.get(ev.detail("role") or "")
+        if ev.origin == "live" and ev.kind == "array" and position is not None:
+            found.append((position, ev))
+    return found
+
+
+def _numbers(ev: Evidence) -> bool:
+    """An object array whose sampled elements are all Python numbers."""
+    kinds = ev.detail("element_types") or [ev.detail("element_type")]
+    return ev.dtype == "object" and all(kind in _NUMBER_TYPES for kind in kinds)
+
+
+def _ragged(ev: Evidence) -> bool:
+    """An object array of sequences of different lengths holding numbers."""
+    lengths = ev.detail("item_lengths")
+    item = str(ev.detail("item_type") or "")
+    numeric = item in _NUMBER_TYPES or regex.fullmatch(r"u?int\d*|float\d*|bool", item)
+    # arrays must differ in length only: pad_sequences pads the first axis
+    tails = {tuple(shape[1:]) for shape in ev.detail("item_shapes") or []}
+    return ev.dtype == "object" and not ev.detail("element_types") and bool(lengths) \
+        and lengths[0] != lengths[1] and bool(numeric) and len(tails) <= 1
+
+
+def _numeric_text(ev: Evidence) -> bool:
+    return ev.detail("numeric_text") is True
+
+
+def _live_fix(incident: Incident, name: str) -> Fix | None:
+    """A fix derived from what the program's array holds, read live."""
+    frame = incident.user_frame
+    for position, ev in _live_arrays(incident):
+        if _numbers(ev):
+            # Plain numbers in an object container: converting changes no value.
+            return wrap_data_argument(
+                incident, 'np.asarray({}).astype("float32")',
+                title="Convert the object array of numbers to float32",
+                applicability=Applicability.SAFE,
+                fallback=f'{name} = np.asarray({name}).astype("float32")', position=position)
+        if _numeric_text(ev):
+            # Every string is a number: the cast keeps the values. When only a sample was
+            # read, a non-number further on would make the cast fail, so it is not safe.
+            safe = ev.detail("checked_all") is True
+            return wrap_data_argument(
+                incident, 'np.asarray({}).astype("float32")',
+                title=f"Convert the numbers stored as text in `{ev.subject}` to float32",
+                applicability=Applicability.SAFE if safe else Applicability.UNSAFE,
+                fallback=f'{ev.subject} = np.asarray({ev.subject}).astype("float32")',
+                position=position)
+        shapes = ev.detail("item_shapes") or []
+        if ev.dtype == "object" and len(shapes) == 1 and not ev.detail("element_types"):
+            # Arrays of one shape in an object container: stacking keeps every value.
+            return wrap_data_argument(
+                incident, "np.stack(list({}))",
+                title=f"Stack the {show(tuple(shapes[0]))} arrays in `{ev.subject}` into one "
+                      "array",
+                applicability=Applicability.SAFE,
+                fallback=f"{ev.subject} = np.stack(list({ev.subject}))", position=position)
+        if _ragged(ev):
+            keras, imports = keras_namespace(frame.file if frame else None)
+            item = str(ev.detail("item_type") or "")
+            dtype = ', dtype="float32"' if item.startswith("float") else ""
+            low, high = ev.detail("item_lengths")
+            # Padding adds zeros the model will see: unsafe (mask them, or reserve id 0).
+            return wrap_data_argument(
+                incident, f'{keras}.utils.pad_sequences({{}}, padding="post"{dtype})',
+                title=f"Pad the sequences in `{ev.subject}` (lengths {low} to {high}) "
+                      "to one length",
+                applicability=Applicability.UNSAFE,
+                fallback=f'{ev.subject} = {keras}.utils.pad_sequences({ev.subject}, '
+                         f'padding="post"{dtype})',
+                position=position, imports=imports)
     return None
 
 
@@ -134,16 +226,9 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
     frame = incident.user_frame
     name = diagnosis.facts.get("argument") or "x"
     content = diagnosis.facts["content"]
-    numbers = _object_argument(incident)
-    if numbers is not None:
-        # The program showed an object array whose elements are plain numbers: converting it
-        # changes no value, only the container's dtype.
-        position, _ = numbers
-        return [wrap_data_argument(
-            incident, 'np.asarray({}).astype("float32")',
-            title="Convert the object array of numbers to float32",
-            applicability=Applicability.SAFE,
-            fallback=f'{name} = np.asarray({name}).astype("float32")', position=position)]
+    live = _live_fix(incident, name)
+    if live is not None:
+        return [live]
     if content == "ragged":
         title = "Pad the sequences to one length"
         snippet = f'{name} = keras.utils.pad_sequences({name}, padding="post")'
