@@ -59,6 +59,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import regex
+
 from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.fixes import Applicability, Edit, Fix
@@ -222,6 +224,9 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
                               (("statement", f"{operand} = tf.cast({operand}, tf.{target})"),)))
                 return [Fix(title, Applicability.UNSAFE, new_line, where[0], where[1], edits)]
             return [Fix(title, Applicability.DISPLAY_ONLY, new_line, *where)]
+    live = _cast_live_names(incident, odd, target)
+    if live is not None:
+        return [live]
     if facts.get("kind") == "kernel":
         data = _data_argument(code) or "x"
         snippet = (f"{data} = {data}.astype(\"{target}\")  # NumPy data; for a tensor: "
@@ -235,6 +240,38 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
     snippet = f"x = tf.cast(x, tf.{target})  # the {odd} operand, before the {facts.get('op') or 'op'}"
     return [Fix(f"Cast the {odd} operand to {target}", Applicability.DISPLAY_ONLY, snippet,
                 *where)]
+
+
+def _cast_live_names(incident: Incident, odd: str | None, target: str) -> Fix | None:
+    """When the line holds several ops and the message does not say which operand is which,
+    the program does: cast, just before the line, every variable of the line read live with
+    the odd dtype (a tensor with ``tf.cast``, a NumPy array with ``astype``). Unsafe: it
+    changes the values' precision."""
+    frame = incident.user_frame
+    if incident.source != "live" or not odd or not frame or not frame.code or not frame.line:
+        return None
+    casts = []
+    for ev in incident.evidence:
+        if ev.origin != "live" or ev.dtype is None or dtype_name(ev.dtype) != odd \
+                or not ev.subject.isidentifier() \
+                or not regex.search(rf"(?<![\w.]){ev.subject}\b", frame.code):
+            continue
+        if ev.kind == "tensor":
+            casts.append(f"{ev.subject} = tf.cast({ev.subject}, tf.{target})")
+        elif ev.kind == "array":
+            casts.append(f'{ev.subject} = {ev.subject}.astype("{target}")')
+    casts = list(dict.fromkeys(casts))
+    if not casts:
+        return None
+    edits = [Edit(frame.file, frame.line, "insert_statement", (("statement", cast),))
+             for cast in casts]
+    if any("tf.cast" in cast for cast in casts):
+        # last: a new import line would shift the lines the other edits point at
+        edits.append(Edit(frame.file, 0, "add_import",
+                          (("alias", "tf"), ("module", "tensorflow"))))
+    names = ", ".join(f"`{cast.partition(' =')[0]}`" for cast in casts)
+    return Fix(f"Cast {names} ({odd} in your program) to {target} before the line",
+               Applicability.UNSAFE, "\n".join(casts), frame.file, frame.line, tuple(edits))
 
 
 def _data_argument(code: str) -> str | None:
