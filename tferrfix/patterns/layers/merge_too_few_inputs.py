@@ -48,9 +48,11 @@ or configuration selected nothing: fix the selection, do not paper over it.
 
 from __future__ import annotations
 
+import ast
+
 from tferrfix import lazy_regex
 from tferrfix.diagnosis import Diagnosis
-from tferrfix.fixes import Applicability, Fix
+from tferrfix.fixes import Applicability, Edit, Fix
 from tferrfix.fixes.snippets import call_sites
 from tferrfix.incident import Incident
 
@@ -151,10 +153,32 @@ def fixes(incident: Incident, diagnosis: Diagnosis) -> list[Fix]:
             "  # a merge layer takes a list of tensors"
     elif code_line and argument and _STATEMENT.match(code_line):
         head = _STATEMENT.match(code_line)
+        skipped = f"{argument}[0] if len({argument}) == 1 else {head['rhs']}"
         snippet = (f"if not {argument}:\n    raise ValueError('nothing to merge: check what fills {argument}')\n"
-                   f"{head['lhs']}{argument}[0] if len({argument}) == 1 else {head['rhs']}")
+                   f"{head['lhs']}{skipped}")
+        value = _value_code(code_line)
+        if facts["situation"] == "one" and incident.source == "live" and frame and frame.line \
+                and argument.isidentifier() and value:
+            # A merge of one tensor is that tensor: skipping it computes the same thing.
+            skipped = f"{argument}[0] if len({argument}) == 1 else {value}"
+            edit = Edit(frame.file, frame.line, "replace_expression",
+                        (("new", skipped), ("old", value)))
+            return [Fix(f"Skip the merge when `{argument}` holds a single tensor",
+                        Applicability.SAFE, f"{head['lhs']}{skipped}", frame.file,
+                        frame.line, (edit,))]
     else:
         snippet = ("if not tensors:\n    raise ValueError('nothing to merge')\n"
                    "x = tensors[0] if len(tensors) == 1 else tf.concat(tensors, axis=-1)")
     return [Fix("Give the merge a list of at least two tensors (or skip it)",
                 Applicability.DISPLAY_ONLY, snippet, *where)]
+
+
+def _value_code(statement: str) -> str | None:
+    """The code of the value an assignment or ``return`` computes, without a comment."""
+    try:
+        node = ast.parse(statement).body[0]
+    except (SyntaxError, IndexError):
+        return None
+    if isinstance(node, (ast.Assign, ast.Return)) and node.value is not None:
+        return ast.get_source_segment(statement, node.value)
+    return None
