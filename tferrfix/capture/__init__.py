@@ -93,7 +93,10 @@ def incident_from_exception(error: BaseException, *, skip_files: tuple[str, ...]
         evidence.extend(found)
         if any(ev.kind not in SCALAR_KINDS for ev in found):
             break
-    evidence.extend(library_objects([tb.tb_frame for _, tb in raised]))
+    named = {ev.detail("name") for ev in evidence if ev.kind == "model"}
+    # a model already read under the user's own name is not listed again as the library's
+    evidence.extend(ev for ev in library_objects([tb.tb_frame for _, tb in raised])
+                    if ev.kind != "model" or ev.detail("name") not in named)
     for item in reversed(chain):
         evidence.extend(call_arguments(item.message))
     inner = [f for item in reversed(chain) for f in user_code_frames(item.message) if f.is_user]

@@ -85,6 +85,11 @@ def evidence_of_call(tb: TracebackType) -> CallEvidence:
     model_shape = model_input_shape(receiver[1]) if receiver is not None and feeds_model \
         else None
     received = _received_arguments(tb, receiver[1] if receiver is not None else None)
+    built = _model_under_construction(tb)
+    if built is not None:
+        # `keras.Sequential([...])` failed while building its layers: the model exists only
+        # inside the constructor, described under the expression that makes it.
+        out.evidence.append(describe_model(built, f"{ast.unparse(call.func)}(...)"))
     for position, node in enumerate(call.args):
         found = _value(evaluator, frame, node)
         if found is None and position < len(received):
@@ -271,6 +276,15 @@ def _received_arguments(tb: TracebackType, receiver: Any) -> tuple[Any, ...]:
     if local.get("self") is receiver and "x" in local:
         return (local["x"],)
     return ()
+
+
+def _model_under_construction(tb: TracebackType) -> Any:
+    """The Keras model whose constructor the failing call entered, if it did."""
+    callee = tb.tb_next
+    if callee is None or callee.tb_frame.f_code.co_name != "__init__":
+        return None
+    owner = callee.tb_frame.f_locals.get("self")
+    return owner if owner is not None and is_model(owner) else None
 
 
 def _receiver(call: ast.Call) -> tuple[ast.expr | None, str]:

@@ -97,7 +97,7 @@ def _article(word: str) -> str:
 def _model(ev: Evidence) -> str:
     name = ev.detail("name") or ev.subject
     text = f"the model `{name}`"
-    if ev.subject.isidentifier() and ev.subject != name:
+    if _users(ev) and ev.subject != name:
         text = f"`{ev.subject}` is {text}"
     inputs = ev.detail("input_shapes")
     if inputs:
@@ -113,6 +113,12 @@ def _model(ev: Evidence) -> str:
     if loss:
         text += f", compiled with loss `{loss}`"
     return text
+
+
+def _users(ev: Evidence) -> bool:
+    """Read under the user's own name or expression, not as ``self`` of a library frame
+    (subjects ``model <name>`` / ``layer <name>``)."""
+    return not ev.subject.startswith(("model ", "layer "))
 
 
 def _named_string(ev: Evidence) -> bool:
@@ -131,7 +137,7 @@ def live_context(incident: Incident) -> str:
               if ev.origin == "live" and (ev.kind not in _NOT_VALUES or _named_string(ev))]
     # The user's own variable before a model found in a library frame.
     models = sorted((ev for ev in incident.evidence if ev.origin == "live" and ev.kind == "model"),
-                    key=lambda ev: not ev.subject.isidentifier())
+                    key=lambda ev: not _users(ev))
     pieces = [_value(ev) for ev in values[:_MAX_VALUES]]
     if models:
         pieces.append(_model(models[0]))
