@@ -95,3 +95,16 @@ def test_patterns_list_and_show() -> None:
     assert show.exit_code == 0 and "## What it means" in show.output
     assert run(["patterns", "show", "missing-batch-axis"]).exit_code == 0
     assert run(["patterns", "show", "TFE9999"]).exit_code == 2
+
+
+def test_a_hard_wrapped_message_is_read_unwrapped() -> None:
+    # Pasted with a console's line breaks inside a word and after a space.
+    text = ('Exception: Graph disconnected: cannot obtain value for tensor input_1 at layer "\n'
+            'input_1". The following previous layers were accessed without issue: []\n')
+    result = CliRunner().invoke(main, ["explain", "--format", "json", "-"], input=text)
+    assert json.loads(result.output)["diagnoses"][0]["family"] == \
+        "functional-graph-disconnected"
+    # an unrelated multi-line message does not become a diagnosis by being joined
+    text = "ValueError: something went\nwrong in the data loader\n"
+    result = CliRunner().invoke(main, ["explain", "--format", "json", "-"], input=text)
+    assert json.loads(result.output)["diagnoses"] == []

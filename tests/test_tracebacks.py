@@ -143,3 +143,33 @@ def test_not_a_traceback() -> None:
     assert parse("hello\nworld\n") == []
     assert parse("") == []
     assert parse("/x.py:3: UserWarning: careful\n") == []
+
+
+RETICULATE = """> history <- model %>% fit_generator(gen, steps_per_epoch = 10)
+Error in py_call_impl(callable, dots$args, dots$keywords) :
+  InvalidArgumentError: Incompatible shapes: [32,29] vs. [32,30]
+\t [[{{node loss_3/dense_6_loss/mul}} = Mul[T=DT_FLOAT](_arg_dense_6_target_0_1, loss_3/dense_6_loss/Log)]]
+
+Detailed traceback:
+  File "/opt/conda/lib/python3.6/site-packages/keras/engine/training.py", line 1418, in fit_generator
+    initial_epoch=initial_epoch)
+  File "/home/u/project/train.py", line 12, in run
+    model.fit(x, y)
+Calls: %>% ... fit_generator -> do.call -> <Anonymous> -> py_call_impl
+"""
+
+
+def test_r_reticulate_error_is_read_message_first_then_frames() -> None:
+    # R prints the Python error message before its frames; every message line is kept.
+    [tb] = parse(RETICULATE)
+    assert tb.error.type == "InvalidArgumentError"
+    assert tb.error.message.startswith("Incompatible shapes: [32,29] vs. [32,30]\n")
+    assert "_arg_dense_6_target_0_1" in tb.error.message
+    assert "Detailed traceback" not in tb.error.message
+    assert [f.line for f in tb.error.frames] == [1418, 12]
+    assert tb.error.frames[1].code == "model.fit(x, y)"
+
+
+def test_r_lines_without_a_python_error_are_left_alone() -> None:
+    text = "Error in py_call_impl(callable, dots$args, dots$keywords) : \n  no error here\n"
+    assert parse(text) == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tferrfix.diagnosis import Diagnosis
 from tferrfix.exceptions import meaning
@@ -37,27 +37,45 @@ class Outcome:
 def diagnose_incident(incident: Incident) -> Outcome:
     outcome = Outcome(incident)
     if incident.in_scope:
-        for pattern in all_patterns():
-            if not pattern.applies_to(incident):
-                continue
-            try:
-                found = pattern.match(incident)
-                if found is None:
-                    continue
-                found.fixes = pattern.fixes(incident, found)
-                if incident.source == "live":
-                    found.fixes = [materialize(fix) for fix in found.fixes]
-                found.explanation = explanation(found, incident)
-            except Exception as error:  # a broken pattern must not hide the others
-                outcome.internal_errors.append(f"{pattern.code} {pattern.name}: {error!r}")
-                continue
-            _add_live_evidence(found, incident)
-            outcome.diagnoses.append(found)
-        outcome.diagnoses.sort(key=lambda d: (-d.confidence, d.code))
+        outcome.diagnoses = _diagnoses(incident, outcome.internal_errors)
+        for joiner in ("", " "):
+            if outcome.diagnoses or not any("\n" in m for m in incident.messages):
+                break
+            # A message hard-wrapped by a console or an issue editor (`at layer "\ninput_1"`,
+            # `not \nsupported`): read again with its line breaks removed, then as spaces.
+            outcome.diagnoses = _diagnoses(_unwrapped(incident, joiner), [])
     if not outcome.diagnoses:
         explained, text = meaning(incident.mro)
         outcome.fallback = Fallback(explained, text)
     return outcome
+
+
+def _diagnoses(incident: Incident, internal_errors: list[str]) -> list[Diagnosis]:
+    diagnoses = []
+    for pattern in all_patterns():
+        if not pattern.applies_to(incident):
+            continue
+        try:
+            found = pattern.match(incident)
+            if found is None:
+                continue
+            found.fixes = pattern.fixes(incident, found)
+            if incident.source == "live":
+                found.fixes = [materialize(fix) for fix in found.fixes]
+            found.explanation = explanation(found, incident)
+        except Exception as error:  # a broken pattern must not hide the others
+            internal_errors.append(f"{pattern.code} {pattern.name}: {error!r}")
+            continue
+        _add_live_evidence(found, incident)
+        diagnoses.append(found)
+    diagnoses.sort(key=lambda d: (-d.confidence, d.code))
+    return diagnoses
+
+
+def _unwrapped(incident: Incident, joiner: str) -> Incident:
+    chain = tuple(replace(error, message=joiner.join(error.message.split("\n")))
+                  for error in incident.chain)
+    return replace(incident, chain=chain)
 
 
 _MAX_LIVE_EVIDENCE = 6

@@ -16,6 +16,7 @@ import regex
 from tferrfix.incident import Frame, RaisedError
 from tferrfix.tracebacks.clean import clean_lines
 from tferrfix.tracebacks.paths import is_user_file
+from tferrfix.tracebacks.reticulate import reordered
 
 # Issue trackers glue inline-code backticks or quote marks to the header.
 _TB_HEADER = regex.compile(r"^[\s`>*]*Traceback \(most recent call last\):\s*$")
@@ -87,7 +88,7 @@ _PROSE_ERROR = regex.compile(
 
 def parse(text: str) -> list[ParsedTraceback]:
     """Every traceback found in ``text``, in order. Empty when there is none."""
-    parser = _Parser(clean_lines(text))
+    parser = _Parser(reordered(clean_lines(text)))
     found = parser.run()
     if not found:
         found = _from_prose(parser.lines, parser.orphan_frames)

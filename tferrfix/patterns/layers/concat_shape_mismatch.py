@@ -21,6 +21,8 @@ Keras 3 (3.x):
     A `Concatenate` layer requires inputs with matching shapes except for the concatenation axis. Received: input_shape=[(1024,), (1024, 2)]
 tf-keras / Keras 2.x:
     A `Concatenate` layer requires inputs with matching shapes except for the concat axis. Got inputs shapes: [(1, 256, 16, 2048), (1, 16, 16, 512)]
+Keras 1.x (`merge(..., mode="concat", concat_axis=1)` on channels-last tensors):
+    "concat" mode can only merge layers with matching output shapes except for the concat axis. Layer shapes: [(None, 73, 73, 64), (None, 73, 73, 96)]
 TensorFlow graph (shape inference):
     Dimension 1 in both shapes must be equal, but are 256 and 16. Shapes are [1,256,256] and [1,16,16]. for 'concat_1' (op: 'ConcatV2') with input shapes: [1,256,256,4], [1,16,16,3], [] and wi
 TensorFlow op at run time (TF1):
@@ -49,6 +51,7 @@ changing the join axis or cropping a feature map changes what the model computes
 - https://github.com/hunglc007/tensorflow-yolov4-tflite/issues/133
 - https://github.com/qubvel/segmentation_models/issues/273
 - https://github.com/keras-team/keras/issues/12975
+- https://github.com/titu1994/Inception-v4/issues/3
 """
 
 from __future__ import annotations
@@ -77,12 +80,16 @@ from tferrfix.shapes import Shape, show
 code = "TFE0205"
 name = "concat-shape-mismatch"
 family = "concat-shape-mismatch"
-exceptions = ("ValueError", "InvalidArgumentError")
+# Keras 1 raised a plain Exception from Merge.
+exceptions = ("ValueError", "InvalidArgumentError", "Exception")
 
 KERAS = lazy_regex.compile(
     r"A `?Concatenate`? layer requires inputs with matching shapes except for the "
     r"concat(?:enation)? axis\.? ?(?:Got inputs shapes|Received: input_shape)\s*[:=]\s*"
     r"(?P<shapes>\[[^\[\]]*\])")
+KERAS1 = lazy_regex.compile(
+    r'"concat" mode can only merge layers with matching output shapes except for the concat '
+    r"axis\.? Layer shapes: (?P<shapes>\[[^\[\]]*\])")
 CONCAT_OP = lazy_regex.compile(
     r"ConcatOp ?: (?:Dimensions of inputs should match|Dimension (?P<dim>\d+) in both shapes "
     r"must be equal|Ranks of all input tensors should match): shape\[\d+\] = (?P<a>\[[^\]]*\]) "
@@ -92,7 +99,7 @@ INFERENCE = lazy_regex.compile(
     r"rank \d+ but is rank \d+)\.? .{0,300}?(?:\(op: '(?:ConcatV2|Concat)'\)|\}\} = (?:ConcatV2|Concat)\[)"
     r"(?: with input shapes: (?P<shapes>\[[^\]]*\](?:, \[[^\]]*\])*))?",
     flags=regex.S)
-messages = (KERAS, CONCAT_OP, INFERENCE)
+messages = (KERAS, KERAS1, CONCAT_OP, INFERENCE)
 _COMPUTED_AXIS = lazy_regex.compile(r"computed input tensors: input\[\d+\] = <(?P<axis>-?\d+)>")
 examples = (
     "A `Concatenate` layer requires inputs with matching shapes except for the concatenation "
@@ -104,6 +111,8 @@ examples = (
     "[1,16,16,3], [] and wi",
     "ConcatOp : Dimensions of inputs should match: shape[0] = [1,16,20,256] vs. "
     "shape[1] = [1,15,20,256]",
+    '"concat" mode can only merge layers with matching output shapes except for the concat '
+    "axis. Layer shapes: [(None, 73, 73, 64), (None, 73, 73, 96)]",
     "ConcatOp : Dimension 1 in both shapes must be equal: shape[0] = [1,134,240,32] vs. "
     "shape[1] = [1,135,240,16] [Op:ConcatV2] name: concat",
 )

@@ -69,6 +69,14 @@ CHECK_TARGET = lazy_regex.compile(
     r"Error when checking (?:model )?target ?: expected (?P<layer>[\w./-]+) to have shape "
     rf"(?P<expected>{_S}) but got array with shape (?P<found>{_S})"
 )
+# -- Keras 2.x graphs: the compiled loss combines targets and outputs element-wise -------
+# "Incompatible shapes: [32,29] vs. [32,30] [[{{node loss_3/dense_6_loss/mul}} = Mul[...]
+# (_arg_dense_6_target_0_1, loss_3/dense_6_loss/Log)]]": the operand named `..._target...`
+# is the targets.
+LOSS_ELEMENTWISE = lazy_regex.compile(
+    r"Incompatible shapes: (?P<a>\[[\d,\s]*\]) vs\. (?P<b>\[[\d,\s]*\])"
+    r".{0,400}?\{\{node (?P<node>[^{}\s]*_loss/[^{}\s]*)\}\}[^(\n]{0,600}"
+    r"\((?P<x>[^,()\s]+), (?P<y>[^,()\s]+)\)", flags=regex.S)
 # -- TF1 graphs: feeding the labels placeholder ----------------------------------------
 FEED = lazy_regex.compile(
     rf"Cannot feed value of shape (?P<found>{_S}) for Tensor '?(?P<tensor>[^',\s]+)'?, which "
@@ -134,8 +142,8 @@ _LOSS_NAME = lazy_regex.compile(
 )
 _FRAME_IN = lazy_regex.compile(r', line \d+, in (?P<func>\w+)')
 # Graph node of a compiled Keras loss whose name we do not know: Keras 3's "compile_loss/",
-# tf.keras 1.x's "loss/<output>_loss/".
-_KERAS_LOSS_NODE = lazy_regex.compile(r"(?:^|[\s{'/])(?:compile_loss|loss/\w+_loss)/")
+# tf.keras 1.x's "loss/<output>_loss/" ("loss_3/..." after several compiles).
+_KERAS_LOSS_NODE = lazy_regex.compile(r"(?:^|[\s{'/])(?:compile_loss|loss(?:_\d+)?/\w+_loss)/")
 _LOSS_FRAME_FUNCS = ("compute_loss", "compiled_loss", "_compute_loss")
 _TF_XENT_CODE = lazy_regex.compile(r"_with_logits\s*\(|sequence_loss\s*\(|\blosses\.\w*cross_entropy\s*\(")
 
@@ -311,6 +319,15 @@ def _target_vs_output(target: Shape | None, output: Shape | None, ctx: Context, 
                         classes=None, units=units)
     return _reading("output-units-vs-classes", 0.9 if sure else 0.62, wording, ctx,
                     target=target, output=output, classes=classes, units=units)
+
+
+def _loss_elementwise(m: regex.Match[str], ctx: Context) -> Reading | None:
+    a, b = parse_shape(m["a"]), parse_shape(m["b"])
+    x_target, y_target = "target" in m["x"], "target" in m["y"]
+    if x_target == y_target:
+        return None  # which operand holds the targets is not said
+    target, output = (a, b) if x_target else (b, a)
+    return _target_vs_output(target, output, ctx, "keras2-loss-graph", keras_message=True)
 
 
 def _k3_same_shape(m: regex.Match[str], ctx: Context) -> Reading | None:
@@ -689,6 +706,7 @@ _READERS: tuple[tuple[regex.Pattern[str], Any], ...] = (
     (XENT_ASSERT, _xent_assert),
     (SPARSE_SQUEEZE, _sparse_squeeze),
     (SHAPES_INCOMPATIBLE, _shapes_incompatible),
+    (LOSS_ELEMENTWISE, _loss_elementwise),
     (FEED, _feed),
     (LABEL_RANGE, _label_range),
 )

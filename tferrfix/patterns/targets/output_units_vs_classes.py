@@ -31,6 +31,8 @@ Keras <= 2.3 / TF1:
     Error when checking target: expected dense_1 to have shape (104,) but got array with shape (26,)
 TensorFlow op:
     logits and labels must be broadcastable: logits_size=[32,8] labels_size=[32,7]
+Keras 2.x graph (the compiled loss multiplies the targets by log(output)):
+    Incompatible shapes: [32,29] vs. [32,30] [[{{node loss_3/dense_6_loss/mul}} = Mul[...](_arg_dense_6_target_0_1, loss_3/dense_6_loss/Log)]]
 
 ## Fix
 ```python
@@ -54,6 +56,7 @@ label-encoding-vs-loss).
 - https://github.com/junliangliu/captcha/issues/7
 - https://github.com/yongzhuo/Keras-TextClassification/issues/59
 - https://github.com/krishnaik06/Deep-Learning-Car-Brand/issues/5
+- https://github.com/dfalbel/speech-keras/issues/1
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ messages = (
     _read.CHECK_TARGET,
     _read.XENT_SIZE,
     _read.FEED,
+    _read.LOSS_ELEMENTWISE,
 )
 examples = (
     "Arguments `target` and `output` must have the same shape. Received: target.shape=(16, 4), output.shape=(16, 10)",
@@ -86,6 +90,10 @@ examples = (
     "Error when checking target: expected dense_1 to have shape (104,) but got array with shape (26,)",
     "Error when checking target: expected dense_2 to have shape (1,) but got array with shape (6,)",
     "logits and labels must be broadcastable: logits_size=[32,8] labels_size=[32,7]",
+    "Incompatible shapes: [32,29] vs. [32,30]\n\t [[{{node loss_3/dense_6_loss/mul}} = "
+    'Mul[T=DT_FLOAT, _class=["loc:@training_3/Adadelta/gradients/loss_3/dense_6_loss/mul_grad/'
+    'Reshape_1"], _device="/job:localhost/replica:0/task:0/device:CPU:0"]'
+    "(_arg_dense_6_target_0_1, loss_3/dense_6_loss/Log)]]",
 )
 
 
