@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.diffs import added_lines
+
 FAKE_TF = '''import numpy as np
 
 float32 = "float32"
@@ -80,8 +82,7 @@ def test_the_variable_read_live_with_the_odd_dtype_is_cast_and_the_rerun_passes(
     assert first["family"] == "dtype-mismatch"
     fix = first["fixes"][0]
     assert fix["applicability"] == "unsafe"
-    added = [line[1:] for line in fix["diff"].splitlines()
-             if line.startswith("+") and not line.startswith("+++")]
+    added = added_lines(fix["diff"])
     # `mask` is float32 already; only `errors` (float64) is cast, before the failing line
     assert added == ["    errors = tf.cast(errors, tf.float32)"], fix["diff"]
     assert done.returncode == 0, done.stderr

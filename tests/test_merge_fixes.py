@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.diffs import added_lines
+
 FAKE_KERAS = '''class Dense:
     def __init__(self, units):
         self.units = units
@@ -56,8 +58,7 @@ def test_a_one_tensor_list_skips_the_merge_and_the_rerun_passes(tmp_path: Path) 
     assert first["family"] == "merge-too-few-inputs"
     fix = first["fixes"][0]
     assert fix["applicability"] == "safe"
-    added = [line[1:] for line in fix["diff"].splitlines()
-             if line.startswith("+") and not line.startswith("+++")]
+    added = added_lines(fix["diff"])
     assert added == ["x = outputs[0] if len(outputs) == 1 else layers.Concatenate()(outputs)"
                      "   # one branch per column"], fix["diff"]
     assert done.returncode == 0, done.stderr

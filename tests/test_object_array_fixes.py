@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.diffs import added_lines
+
 FAKE_KERAS = '''import numpy as np
 
 class Sequential:
@@ -59,11 +61,6 @@ def _diagnose(tmp_path: Path, setup: str, imports: str = "import keras") -> dict
     return best
 
 
-def _added(fix: dict) -> list[str]:
-    return [line[1:] for line in fix["diff"].splitlines()
-            if line.startswith("+") and not line.startswith("+++")]
-
-
 @pytest.mark.parametrize(("setup", "imports", "line", "applicability"), [
     (RAGGED_INTS, "import keras",
      'model.fit(keras.utils.pad_sequences(data, padding="post"), labels)', "unsafe"),
@@ -80,7 +77,7 @@ def test_the_fix_follows_what_the_array_holds(tmp_path: Path, setup: str, import
     best = _diagnose(tmp_path, setup, imports)
     fix = best["fixes"][0]
     assert fix["applicability"] == applicability, fix
-    assert _added(fix) == [line], fix["diff"]
+    assert added_lines(fix["diff"]) == [line], fix["diff"]
     assert "`data` is an array" in best["explanation"]
 
 
