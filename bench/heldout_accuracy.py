@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import platform
 import sys
-import tomllib
 from collections import Counter
 from datetime import date
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -71,7 +72,8 @@ def main() -> int:
         f"on {platform.machine()}, Python {platform.python_version()}.",
         "",
         f"* {BLIND}",
-        f"* now, still held out: {right}/{len(held)} right ({100 * right / max(len(held), 1):.0f}%)",
+        f"* now, still held out: {right}/{len(held)} right "
+        f"({100 * right / max(len(held), 1):.0f}%)",
         f"* moved into the corpus after study (not a measure of generalisation any more): "
         f"{sum(r[1] == r[2] for r in moved)}/{len(moved)} right",
         "",

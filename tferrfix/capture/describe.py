@@ -84,8 +84,8 @@ def _element_survey(array: Any) -> dict[str, Any]:
     flat = array.reshape(-1) if array.flags.c_contiguous else array.ravel(order="K")
     step = max(1, -(-flat.size // ELEMENT_SAMPLE))
     sample = flat[::step]
-    out: dict[str, Any] = {"element_type": type(sample[0]).__name__
-                           if array.dtype.kind == "O" else "str"}
+    text_kind = {"U": "str", "S": "bytes"}.get(array.dtype.kind)
+    out: dict[str, Any] = {"element_type": text_kind or type(sample[0]).__name__}
     lengths: set[int] = set()
     shapes: set[tuple[int, ...]] = set()
     item_types: set[str] = set()
