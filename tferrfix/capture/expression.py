@@ -29,6 +29,7 @@ from tferrfix.incident import SCALAR_KINDS, Evidence
 _DATA_METHODS = {"predict", "fit", "evaluate", "predict_on_batch", "train_on_batch",
                  "test_on_batch", "call", "__call__"}
 _TARGET_KEYWORDS = ("y",)
+_TARGET_METHODS = ("fit", "evaluate", "train_on_batch")  # their second positional is y
 
 
 @dataclass
@@ -100,15 +101,9 @@ def evidence_of_call(tb: TracebackType) -> CallEvidence:
             # `tf.shape(inputs[0])[0]`: not evaluated, but `inputs` is read.
             out.evidence.extend(_elements(evaluator, frame, node))
             continue
-        role = None
-        extra: dict[str, Any] = {}
-        if feeds_model and position == 0:
-            role = "model-input"
-            if model_shape is not None:
-                extra["model_input_shape"] = list(model_shape)
-        elif feeds_model and position == 1 and method in ("fit", "evaluate", "train_on_batch"):
-            role = "targets"
-        out.evidence.append(_describe(found, role, extra))
+        role = _role(feeds_model, model_shape, inputs=position == 0,
+                     targets=position == 1 and method in _TARGET_METHODS)
+        out.evidence.append(_describe(found, *role))
         out.evidence.extend(_elements(evaluator, frame, node))
     for keyword in call.keywords:
         if keyword.arg is None:
@@ -126,15 +121,9 @@ def evidence_of_call(tb: TracebackType) -> CallEvidence:
         if isinstance(keyword.value, ast.Constant):
             # `epochs=1` is listed as that, not as a value named `1`
             found = (f"{keyword.arg}={found[0]}", found[1])
-        role = None
-        extra = {}
-        if feeds_model and keyword.arg == "x":
-            role = "model-input"
-            if model_shape is not None:
-                extra["model_input_shape"] = list(model_shape)
-        elif feeds_model and keyword.arg in _TARGET_KEYWORDS:
-            role = "targets"
-        out.evidence.append(_describe(found, role, extra))
+        role = _role(feeds_model, model_shape, inputs=keyword.arg == "x",
+                     targets=keyword.arg in _TARGET_KEYWORDS)
+        out.evidence.append(_describe(found, *role))
         out.evidence.extend(_elements(evaluator, frame, keyword.value))
     if not any(ev.kind not in SCALAR_KINDS for ev in out.evidence):
         # `optimizer.apply_gradients(zip(grads, ...))`: nothing in the call itself could be
@@ -148,6 +137,18 @@ def evidence_of_call(tb: TracebackType) -> CallEvidence:
             unique.append(ev)
     out.evidence = unique
     return out
+
+
+def _role(feeds_model: bool, model_shape: tuple[int | None, ...] | None, *, inputs: bool,
+          targets: bool) -> tuple[str | None, dict[str, Any]]:
+    """The role of an argument of the failing call when the call feeds a model (its inputs or
+    its targets), with the shape the model wants for its inputs."""
+    if not feeds_model:
+        return None, {}
+    if inputs:
+        shape = {} if model_shape is None else {"model_input_shape": list(model_shape)}
+        return "model-input", shape
+    return ("targets" if targets else None), {}
 
 
 def _owner(evaluator: Any, frame: FrameType, func: ast.expr) -> tuple[str, Any] | None:

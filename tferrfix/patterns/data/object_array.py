@@ -131,17 +131,28 @@ def _seen_content(incident: Incident) -> dict[str, Any]:
     """The name of the first live input or target array that is not a plain numeric block,
     and what it holds; nothing when no such array was read."""
     for _, ev in _live_arrays(incident):
-        seen: dict[str, Any] = {"argument": ev.subject}
-        if _numbers(ev):
-            return seen | {"content": "numbers"}
-        if _ragged(ev):
-            return seen | {"content": "ragged"}
-        if ev.detail("numeric_text") is not None:
-            return seen | {"content": "text", "numeric_text": bool(ev.detail("numeric_text")),
-                           "checked_all": bool(ev.detail("checked_all"))}
-        if ev.detail("item_shapes"):
-            return seen | {"content": "arrays"}
+        content = _holds(ev)
+        if content == "text":
+            return {"argument": ev.subject, "content": content,
+                    "numeric_text": bool(ev.detail("numeric_text")),
+                    "checked_all": bool(ev.detail("checked_all"))}
+        if content is not None:
+            return {"argument": ev.subject, "content": content}
     return {}
+
+
+def _holds(ev: Evidence) -> str | None:
+    """What a live array that cannot become a tensor holds, from its sampled elements:
+    "numbers", "text", "ragged" (numeric sequences of different lengths) or "arrays"."""
+    if _numbers(ev):
+        return "numbers"
+    if ev.detail("numeric_text") is not None:
+        return "text"
+    if _ragged(ev):
+        return "ragged"
+    if ev.detail("item_shapes"):
+        return "arrays"
+    return None
 
 
 def _live_arrays(incident: Incident) -> list[tuple[int, Evidence]]:
@@ -171,22 +182,19 @@ def _ragged(ev: Evidence) -> bool:
         and lengths[0] != lengths[1] and bool(numeric) and len(tails) <= 1
 
 
-def _numeric_text(ev: Evidence) -> bool:
-    return ev.detail("numeric_text") is True
-
-
 def _live_fix(incident: Incident, name: str) -> Fix | None:
     """A fix derived from what the program's array holds, read live."""
     frame = incident.user_frame
     for position, ev in _live_arrays(incident):
-        if _numbers(ev):
+        holds = _holds(ev)
+        if holds == "numbers":
             # Plain numbers in an object container: converting changes no value.
             return wrap_data_argument(
                 incident, 'np.asarray({}).astype("float32")',
                 title="Convert the object array of numbers to float32",
                 applicability=Applicability.SAFE,
                 fallback=f'{name} = np.asarray({name}).astype("float32")', position=position)
-        if _numeric_text(ev):
+        if holds == "text" and ev.detail("numeric_text"):
             # Every string is a number: the cast keeps the values. When only a sample was
             # read, a non-number further on would make the cast fail, so it is not safe.
             safe = ev.detail("checked_all") is True
@@ -197,7 +205,7 @@ def _live_fix(incident: Incident, name: str) -> Fix | None:
                 fallback=f'{ev.subject} = np.asarray({ev.subject}).astype("float32")',
                 position=position)
         shapes = ev.detail("item_shapes") or []
-        if ev.dtype == "object" and len(shapes) == 1 and not ev.detail("element_types"):
+        if holds == "arrays" and len(shapes) == 1 and not ev.detail("element_types"):
             # Arrays of one shape in an object container: stacking keeps every value.
             return wrap_data_argument(
                 incident, "np.stack(list({}))",
@@ -205,7 +213,7 @@ def _live_fix(incident: Incident, name: str) -> Fix | None:
                       "array",
                 applicability=Applicability.SAFE,
                 fallback=f"{ev.subject} = np.stack(list({ev.subject}))", position=position)
-        if _ragged(ev):
+        if holds == "ragged":
             keras, imports = keras_namespace(frame.file if frame else None)
             item = str(ev.detail("item_type") or "")
             dtype = ', dtype="float32"' if item.startswith("float") else ""
